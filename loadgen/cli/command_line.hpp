@@ -1,0 +1,37 @@
+// Parses wsloadgen's argv into a Command; pure, so every flag and error is unit-tested.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsl {
+
+struct Command {
+  enum class Kind { run, validate, serve, help, version };
+  Kind kind = Kind::help;
+
+  // run / validate
+  std::string profile_path;
+  std::vector<std::string> overrides;  // "KEY=VALUE" in the order given; --target/--out/--seed become overrides too
+  std::string metrics_listen;          // empty: the profile's
+  uint32_t shard_index = 0;
+  uint32_t shard_count = 1;
+  enum class Progress { auto_detect, plain, off } progress = Progress::auto_detect;
+
+  // serve
+  int port = 0;
+  std::string host = "127.0.0.1";
+  std::vector<std::string> faults;
+};
+
+struct CommandLineResult {
+  std::optional<Command> command;
+  std::string error;  // set when command is empty: one line naming the bad argument
+};
+
+CommandLineResult parse_command_line(const std::vector<std::string>& args);  // args exclude argv[0]
+
+std::string usage_text();
+
+}  // namespace wsl

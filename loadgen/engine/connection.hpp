@@ -1,0 +1,60 @@
+// One WebSocket connection's state, owned by exactly one worker for its whole life.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "profile/profile.hpp"
+#include "wire/frame_reader.hpp"
+#include "wire/upgrade_response.hpp"
+
+struct lws;
+
+namespace wsl {
+
+struct Connection {
+  enum class State : uint8_t {
+    connecting,  // TCP (and TLS) connect under way
+    upgrading,   // upgrade request sent, waiting for 101
+    open,        // WebSocket open: messages and pings flow
+    closing,     // a close pattern is being carried out (see `close_step`)
+    ended,       // nothing more to do; waiting for lws to release the socket
+  };
+  // Where a close stands; which steps occur depends on the pattern.
+  enum class CloseStep : uint8_t {
+    none,
+    awaiting_close_reply,   // our Close is sent; waiting for the server's
+    awaiting_server_fin,    // Close exchanged; waiting for the server to close TCP first (RFC 6455 §7.1.1)
+    answered_server_close,  // the server began the close; we answered and wait for its FIN
+    holding,                // a held pattern: silent until `close_deadline_ns`
+  };
+
+  uint64_t id = 0;
+  struct lws* wsi = nullptr;
+  State state = State::connecting;
+  CloseStep close_step = CloseStep::none;
+
+  int64_t intended_open_ns = 0;
+  int64_t connected_ns = 0;
+  int64_t deadline_ns = 0;        // connect/handshake or close deadline of the current state; 0 = none
+  int64_t first_message_ns = 0;   // intended time of message 0; message n is due at first + n * interval
+  int64_t next_ping_ns = 0;       // 0 = no pings
+  uint64_t messages_sent = 0;
+  uint64_t echoes_received = 0;
+  uint32_t timer_token = 0;       // bumped on every re-arm so stale timer entries are ignored
+
+  const CloseChoice* close_choice = nullptr;  // set once a close is decided
+  int64_t intended_close_ns = 0;
+  bool close_reply_received = false;
+  bool fin_after_write = false;      // close_no_wait: send FIN as soon as the Close frame is written
+  bool protocol_error_seen = false;  // the server broke the protocol; counted once
+
+  std::unique_ptr<UpgradeResponseParser> upgrade;  // only while upgrading
+  FrameReader reader;
+  std::string out;  // bytes waiting for the socket to be writeable, after LWS_PRE bytes of headroom
+
+  explicit Connection(uint64_t max_message_size) : reader(max_message_size) {}
+};
+
+}  // namespace wsl

@@ -1,0 +1,106 @@
+// A generator thread: its own lws context and event loop, its share of the connections, its own stats.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "engine/connection.hpp"
+#include "engine/resolved_target.hpp"
+#include "engine/timer_queue.hpp"
+#include "plan/schedule.hpp"
+#include "profile/profile.hpp"
+#include "stats/run_stats.hpp"
+
+struct lws_context;
+struct lws_vhost;
+
+namespace wsl {
+
+// How a run is asked to end early (SPEC §1: first signal drains, second aborts).
+enum class StopRequest : int { none = 0, drain = 1, abort = 2 };
+
+// Patterns this version can carry out; a profile that gives weight to another is refused before the run.
+bool pattern_is_implemented(ClosePattern pattern);
+
+class Worker {
+ public:
+  Worker(const Profile& profile, const ResolvedTarget& target, Share share, int64_t run_start_ns);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Creates the lws context; returns false with *error set when it cannot.
+  bool init(std::string* error);
+  // Runs the event loop on the calling thread until this worker's share of the run is over.
+  void run();
+  // Thread-safe: asks the loop to drain or abort, and wakes it.
+  void request_stop(StopRequest request);
+
+  const RunStats& stats() const { return stats_; }
+
+  // Entry points for the lws callback (transport_callback.cpp); each returns -1 to have lws close the wsi.
+  int on_connected(Connection& conn);
+  void on_connect_error(Connection& conn, const char* why);
+  int on_receive(Connection& conn, const char* data, size_t len);
+  int on_writeable(Connection& conn);
+  void on_socket_closed(Connection& conn);
+  void on_wake();
+
+ private:
+  friend class ConnectionFrameSink;
+
+  void on_tick();
+  void arm_tick();
+  void process_schedule(int64_t now_ns);
+  void process_timers(int64_t now_ns);
+  void handle_stop(int64_t now_ns);
+  bool finished() const;
+
+  void open_connection(uint64_t conn_id, int64_t intended_ns);
+  void begin_close(Connection& conn, const CloseChoice& choice, int64_t intended_ns);
+  void on_connection_deadline(Connection& conn, int64_t now_ns);
+  void send_due_traffic(Connection& conn, int64_t now_ns);
+  void rearm(Connection& conn);
+  int64_t next_wake_ns(const Connection& conn) const;
+
+  int on_upgrade_bytes(Connection& conn, const char* data, size_t len);
+  void on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns);
+  int after_write(Connection& conn);
+  void queue_bytes(Connection& conn, std::string_view bytes);
+  int on_frame_bytes(Connection& conn, const char* data, size_t len);
+  void on_handshake_done(Connection& conn);
+  void queue_frame(Connection& conn, uint8_t opcode, bool fin, std::string_view payload);
+  void record_connect_error(Connection& conn, const std::string& reason);
+  void finish(Connection& conn, CloseOutcome outcome);
+  void kill(Connection& conn);  // ask lws to release the socket soon (from outside its callback)
+
+  const Profile& profile_;
+  const ResolvedTarget& target_;
+  const Share share_;
+  const int64_t run_start_ns_;
+  Schedule schedule_;
+  ScheduledEvent pending_event_;
+  bool schedule_done_ = false;
+
+  struct lws_context* context_ = nullptr;
+  struct lws_vhost* vhost_ = nullptr;
+  struct TickTimer;
+  std::unique_ptr<TickTimer> tick_;
+
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  TimerQueue timers_;
+  RunStats stats_;
+  std::mt19937_64 mask_random_;
+  std::string scratch_;  // reused for payloads so steady-state messaging does not allocate
+
+  std::atomic<int> stop_request_{0};
+  StopRequest stop_handled_ = StopRequest::none;
+  int64_t stop_deadline_ns_ = 0;
+  bool loop_done_ = false;
+};
+
+}  // namespace wsl

@@ -1,0 +1,260 @@
+// A connection's life inside its worker: connect, upgrade, messages and pings, and what the server sends.
+#include <libwebsockets.h>
+
+#include <cstring>
+
+#include "engine/message_payload.hpp"
+#include "engine/monotonic_clock.hpp"
+#include "engine/transport_protocol.hpp"
+#include "engine/worker.hpp"
+#include "wire/frame_writer.hpp"
+#include "wire/opcode.hpp"
+#include "wire/upgrade_request.hpp"
+
+namespace wsl {
+namespace {
+
+int64_t to_ns(Duration d) { return d.count(); }
+
+// Stream numbers for connection_random, so each per-connection choice draws independently.
+constexpr uint64_t kKeyStreamA = 101;
+constexpr uint64_t kKeyStreamB = 102;
+constexpr uint64_t kMessageOffsetStream = 103;
+
+// Maps lws' free-text connect failure to a stable, low-cardinality reason label.
+std::string connect_error_reason(const char* why) {
+  std::string text = why;
+  for (auto& ch : text) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  if (text.find("refused") != std::string::npos) return "connection_refused";
+  if (text.find("timed out") != std::string::npos || text.find("timeout") != std::string::npos)
+    return "connect_timeout";
+  if (text.find("ssl") != std::string::npos || text.find("tls") != std::string::npos ||
+      text.find("cert") != std::string::npos)
+    return "tls_error";
+  if (text.find("unreachable") != std::string::npos) return "unreachable";
+  return "connect_failed";
+}
+
+}  // namespace
+
+// Delivers decoded frames of one connection to its worker.
+class ConnectionFrameSink final : public FrameSink {
+ public:
+  ConnectionFrameSink(Worker& worker, Connection& conn, int64_t now_ns)
+      : worker_(worker), conn_(conn), now_ns_(now_ns) {}
+
+  void on_message(uint8_t, std::string_view payload) override {
+    RunStats& stats = worker_.stats_;
+    ++stats.messages_received;
+    const MessagesSpec& spec = worker_.profile_.session.messages;
+    if (!spec.expect_echo || conn_.echoes_received >= conn_.messages_sent) return;
+    const uint64_t sequence = conn_.echoes_received++;
+    if (!payload_matches(payload, sequence, spec.size)) {
+      ++stats.echo_mismatches;
+      return;
+    }
+    // Measured from when the message was due, not when it was sent: a slow loop cannot hide latency.
+    const int64_t intended = conn_.first_message_ns + int64_t(sequence) * to_ns(spec.interval);
+    stats.message_rtt.record(Duration(now_ns_ - intended));
+  }
+
+  void on_ping(std::string_view payload) override {
+    worker_.queue_frame(conn_, opcode::pong, true, payload);
+  }
+
+  void on_pong(std::string_view) override { ++worker_.stats_.pongs_received; }
+
+  void on_close(const CloseFrame& close) override { worker_.on_close_frame(conn_, close, now_ns_); }
+
+ private:
+  Worker& worker_;
+  Connection& conn_;
+  int64_t now_ns_;
+};
+
+void Worker::open_connection(uint64_t conn_id, int64_t intended_ns) {
+  auto owned = std::make_unique<Connection>(profile_.max_message_size);
+  Connection& conn = *owned;
+  conn.id = conn_id;
+  conn.intended_open_ns = intended_ns;
+  conn.deadline_ns = intended_ns + to_ns(profile_.target.connect_timeout);
+  connections_.emplace(conn_id, std::move(owned));
+  ++stats_.connects_attempted;
+
+  const TargetSpec& spec = profile_.target;
+  lws_client_connect_info info{};
+  info.context = context_;
+  info.vhost = vhost_;
+  info.address = target_.address.c_str();
+  info.port = target_.url.port;
+  info.path = target_.url.path_and_query.c_str();
+  info.host = spec.tls.server_name.empty() ? target_.url.host.c_str() : spec.tls.server_name.c_str();
+  info.origin = info.host;
+  info.method = "RAW";
+  info.local_protocol_name = kTransportProtocolName;
+  info.opaque_user_data = &conn;
+  info.pwsi = &conn.wsi;
+  if (target_.url.tls) {
+    info.ssl_connection = LCCSCF_USE_SSL;
+    if (spec.tls.insecure_skip_verify)
+      info.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+                             LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+  }
+  if (!spec.source_addresses.empty()) {
+    // Spread by global id so every shard and worker uses every address evenly.
+    info.iface = spec.source_addresses[conn_id % spec.source_addresses.size()].c_str();
+  }
+  if (!lws_client_connect_via_info(&info)) {
+    // lws may already have reported the failure through the callback, which ended the connection.
+    auto it = connections_.find(conn_id);
+    if (it != connections_.end()) {
+      ++stats_.connect_errors["connect_failed"];
+      connections_.erase(it);
+    }
+    return;
+  }
+  rearm(conn);
+}
+
+int Worker::on_connected(Connection& conn) {
+  const int64_t now = monotonic_now_ns();
+  conn.connected_ns = now;
+  stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
+
+  UpgradeRequest request;
+  request.path_and_query = target_.url.path_and_query;
+  request.host_header = target_.url.host_header();
+  request.key = make_websocket_key(connection_random(profile_.seed, conn.id, kKeyStreamA),
+                                   connection_random(profile_.seed, conn.id, kKeyStreamB));
+  request.origin = profile_.target.origin;
+  request.subprotocols = profile_.target.subprotocols;
+  request.headers = target_.headers;
+  conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(request.key),
+                                                        profile_.target.subprotocols);
+  queue_bytes(conn, build_upgrade_request(request));
+  conn.state = Connection::State::upgrading;
+  conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
+  rearm(conn);
+  return 0;
+}
+
+void Worker::on_connect_error(Connection& conn, const char* why) {
+  const uint64_t id = conn.id;
+  if (conn.state == Connection::State::connecting) ++stats_.connect_errors[connect_error_reason(why)];
+  if (conn.wsi) lws_set_opaque_user_data(conn.wsi, nullptr);
+  connections_.erase(id);
+}
+
+int Worker::on_receive(Connection& conn, const char* data, size_t len) {
+  stats_.bytes_received += len;
+  if (conn.state == Connection::State::upgrading) return on_upgrade_bytes(conn, data, len);
+  if (conn.state == Connection::State::open || conn.state == Connection::State::closing)
+    return on_frame_bytes(conn, data, len);
+  return 0;
+}
+
+int Worker::on_upgrade_bytes(Connection& conn, const char* data, size_t len) {
+  const UpgradeProgress progress = conn.upgrade->feed(std::string_view(data, len));
+  if (progress.state == UpgradeState::incomplete) return 0;
+  if (progress.state == UpgradeState::rejected) {
+    record_connect_error(conn, std::string(conn.upgrade->error()->reason));
+    return -1;
+  }
+  on_handshake_done(conn);
+  if (progress.consumed < len) return on_frame_bytes(conn, data + progress.consumed, len - progress.consumed);
+  return 0;
+}
+
+void Worker::on_handshake_done(Connection& conn) {
+  const int64_t now = monotonic_now_ns();
+  stats_.handshake_latency.record(Duration(now - conn.intended_open_ns));
+  ++stats_.connections_opened;
+  conn.upgrade.reset();
+  conn.state = Connection::State::open;
+  conn.deadline_ns = 0;
+  // Spread each connection's messages and pings over the interval so connections opened together
+  // do not send in lockstep; the offset is seeded, so runs are reproducible.
+  const uint64_t jitter = connection_random(profile_.seed, conn.id, kMessageOffsetStream);
+  const int64_t interval = to_ns(profile_.session.messages.interval);
+  if (interval > 0) conn.first_message_ns = now + int64_t(jitter % uint64_t(interval));
+  const int64_t ping = to_ns(profile_.session.ping_interval);
+  if (ping > 0) conn.next_ping_ns = now + int64_t(jitter % uint64_t(ping));
+  if (conn.close_choice) {
+    // The schedule asked for this close while the handshake was still under way.
+    const CloseChoice* choice = conn.close_choice;
+    conn.close_choice = nullptr;
+    begin_close(conn, *choice, conn.intended_close_ns);
+    return;
+  }
+  rearm(conn);
+}
+
+int Worker::on_frame_bytes(Connection& conn, const char* data, size_t len) {
+  ConnectionFrameSink sink(*this, conn, monotonic_now_ns());
+  const FrameError* error = conn.reader.feed(std::string_view(data, len), sink);
+  if (!error || conn.protocol_error_seen) return 0;
+  // A server that breaks the protocol gets the RFC's answer: a Close with the matching code.
+  conn.protocol_error_seen = true;
+  ++stats_.protocol_errors[std::string(error->reason())];
+  if (conn.state == Connection::State::open) {
+    queue_frame(conn, opcode::close, true, close_payload(error->close_code(), ""));
+    conn.state = Connection::State::closing;
+    conn.close_step = Connection::CloseStep::answered_server_close;
+    conn.deadline_ns = monotonic_now_ns() + to_ns(profile_.close.timeout);
+    rearm(conn);
+  }
+  return 0;
+}
+
+void Worker::send_due_traffic(Connection& conn, int64_t now_ns) {
+  if (conn.state != Connection::State::open) return;
+  const MessagesSpec& messages = profile_.session.messages;
+  const int64_t interval = to_ns(messages.interval);
+  if (interval > 0) {
+    const uint8_t op = messages.payload == MessagesSpec::Payload::text ? opcode::text : opcode::binary;
+    while (conn.first_message_ns + int64_t(conn.messages_sent) * interval <= now_ns) {
+      fill_message_payload(scratch_, conn.messages_sent, messages.size);
+      queue_frame(conn, op, true, scratch_);
+      ++conn.messages_sent;
+      ++stats_.messages_sent;
+    }
+  }
+  if (conn.next_ping_ns && conn.next_ping_ns <= now_ns) {
+    char payload[8];
+    std::memcpy(payload, &conn.next_ping_ns, sizeof payload);
+    queue_frame(conn, opcode::ping, true, std::string_view(payload, sizeof payload));
+    ++stats_.pings_sent;
+    conn.next_ping_ns += to_ns(profile_.session.ping_interval);
+  }
+}
+
+void Worker::queue_bytes(Connection& conn, std::string_view bytes) {
+  if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');  // lws may write its framing in front
+  conn.out.append(bytes);
+  if (conn.wsi) lws_callback_on_writable(conn.wsi);
+}
+
+void Worker::queue_frame(Connection& conn, uint8_t op, bool fin, std::string_view payload) {
+  if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');
+  append_client_frame(conn.out, op, fin, payload, uint32_t(mask_random_()));
+  if (conn.wsi) lws_callback_on_writable(conn.wsi);
+}
+
+int Worker::on_writeable(Connection& conn) {
+  if (conn.out.size() > LWS_PRE) {
+    const size_t len = conn.out.size() - LWS_PRE;
+    auto* bytes = reinterpret_cast<unsigned char*>(conn.out.data() + LWS_PRE);
+    if (lws_write(conn.wsi, bytes, len, LWS_WRITE_RAW) < int(len)) return -1;
+    stats_.bytes_sent += len;
+    conn.out.clear();
+  }
+  return after_write(conn);
+}
+
+void Worker::record_connect_error(Connection& conn, const std::string& reason) {
+  ++stats_.connect_errors[reason];
+  conn.state = Connection::State::ended;
+  conn.deadline_ns = 0;
+}
+
+}  // namespace wsl

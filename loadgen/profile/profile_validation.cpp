@@ -1,0 +1,70 @@
+// Rules that span several keys of a read profile (conflicting phase keys, min above max, ...).
+#include "profile/profile_validation.hpp"
+
+#include <set>
+
+#include "profile/units.hpp"
+
+namespace wsl {
+namespace {
+
+void check_phase(const Phase& phase, const std::string& path, std::vector<ProfileIssue>& issues) {
+  auto issue = [&](const std::string& key, const std::string& message) {
+    issues.push_back({key.empty() ? path : path + "." + key, message});
+  };
+  if (phase.close_all && phase.connections)
+    issue("close", "close: all ends every connection; it cannot be combined with connections");
+  if (phase.close_all && phase.churn_rate) issue("churn_rate", "churn_rate cannot be combined with close: all");
+  if (phase.close_all && phase.connect_rate) issue("connect_rate", "connect_rate cannot be combined with close: all");
+  if (phase.churn_rate && !phase.duration)
+    issue("churn_rate", "churn_rate needs a duration (how long to keep churning)");
+  if (phase.connect_rate && !phase.connections)
+    issue("connect_rate", "connect_rate needs connections (the number of open connections to ramp to)");
+  if (phase.close_rate && !phase.connections && !phase.close_all)
+    issue("close_rate", "close_rate paces closes, so it needs connections (a lower level) or close: all");
+  if (!phase.duration && !phase.connections && !phase.close_all)
+    issue("", "phase " + phase.name + " does nothing: give it a duration, connections or close: all");
+}
+
+void check_phases(const std::vector<Phase>& phases, std::vector<ProfileIssue>& issues) {
+  if (phases.empty()) {
+    issues.push_back({"phases", "at least one phase is required, e.g. [{name: ramp, connections: 100, "
+                                "connect_rate: 50/s}, {name: hold, duration: 30s}, {name: drain, close: all}]"});
+    return;
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < phases.size(); ++i) {
+    const std::string path = "phases[" + std::to_string(i) + "]";
+    if (!names.insert(phases[i].name).second)
+      issues.push_back({path + ".name", "phase name " + phases[i].name + " is used twice; names must be unique"});
+    check_phase(phases[i], path, issues);
+  }
+}
+
+}  // namespace
+
+std::vector<ProfileIssue> validate_profile(const Profile& profile) {
+  std::vector<ProfileIssue> issues;
+  check_phases(profile.phases, issues);
+  const Lifetime& lifetime = profile.session.lifetime;
+  if (lifetime.dist == Lifetime::Dist::uniform && lifetime.min > lifetime.max)
+    issues.push_back({"session.lifetime.min", "min (" + format_duration(lifetime.min) + ") is above max (" +
+                                                  format_duration(lifetime.max) + ")"});
+  if ((lifetime.dist == Lifetime::Dist::fixed || lifetime.dist == Lifetime::Dist::exponential) &&
+      lifetime.mean == Duration::zero())
+    issues.push_back({"session.lifetime", "a connection lifetime must be greater than zero"});
+  if (lifetime.dist == Lifetime::Dist::uniform && lifetime.max == Duration::zero())
+    issues.push_back({"session.lifetime.max", "a connection lifetime must be greater than zero"});
+  const TlsOptions& tls = profile.target.tls;
+  if (tls.cert_file.empty() != tls.key_file.empty())
+    issues.push_back({tls.cert_file.empty() ? "target.tls.key_file" : "target.tls.cert_file",
+                      "a client certificate needs both cert_file and key_file"});
+  const MessagesSpec& messages = profile.session.messages;
+  if (messages.interval > Duration::zero() && messages.expect_echo && messages.size > profile.max_message_size)
+    issues.push_back({"session.messages.size", "messages of " + format_size(messages.size) +
+                                                   " would be echoed back larger than max_message_size (" +
+                                                   format_size(profile.max_message_size) + ")"});
+  return issues;
+}
+
+}  // namespace wsl

@@ -1,0 +1,182 @@
+// Prints the resolved profile as YAML in the profile syntax itself, so `validate` output loads back unchanged.
+#include <yaml-cpp/yaml.h>
+
+#include "profile/load_profile.hpp"
+#include "profile/profile_names.hpp"
+#include "profile/units.hpp"
+
+namespace wsl {
+namespace {
+
+constexpr const char* kRedacted = "<redacted>";
+
+void key(YAML::Emitter& out, const char* name) { out << YAML::Key << name << YAML::Value; }
+
+void write_tls(YAML::Emitter& out, const TlsOptions& tls) {
+  out << YAML::Flow << YAML::BeginMap;
+  key(out, "ca_file"), out << tls.ca_file;
+  key(out, "cert_file"), out << tls.cert_file;
+  key(out, "key_file"), out << tls.key_file;
+  key(out, "server_name"), out << tls.server_name;
+  key(out, "insecure_skip_verify"), out << tls.insecure_skip_verify;
+  out << YAML::EndMap;
+}
+
+void write_target(YAML::Emitter& out, const TargetSpec& target) {
+  out << YAML::BeginMap;
+  key(out, "url"), out << (target.url_secret ? kRedacted : target.url);
+  key(out, "headers");
+  if (target.headers.empty()) out << YAML::Flow;  // "{}" reads better than a dangling block
+  out << YAML::BeginMap;
+  for (const Header& h : target.headers) out << YAML::Key << h.name << YAML::Value << (h.secret ? kRedacted : h.value);
+  out << YAML::EndMap;
+  key(out, "subprotocols"), out << YAML::Flow << target.subprotocols;
+  key(out, "origin"), out << (target.origin_secret ? kRedacted : target.origin);
+  key(out, "connect_timeout"), out << format_duration(target.connect_timeout);
+  key(out, "handshake_timeout"), out << format_duration(target.handshake_timeout);
+  key(out, "source_addresses"), out << YAML::Flow << target.source_addresses;
+  key(out, "tls"), write_tls(out, target.tls);
+  out << YAML::EndMap;
+}
+
+void write_choice(YAML::Emitter& out, const CloseChoice& c) {
+  using P = ClosePattern;
+  const P p = c.pattern;
+  out << YAML::Flow << YAML::BeginMap;
+  key(out, "pattern"), out << to_string(p);
+  key(out, "weight"), out << format_number(c.weight);
+  if (p == P::clean || p == P::close_no_wait || p == P::close_timeout || p == P::invalid_close) {
+    key(out, "code"), out << c.code;
+    key(out, "reason"), out << c.reason;
+  }
+  if (p == P::close_timeout || p == P::stall || p == P::ignore_server_close || p == P::server_close)
+    key(out, "hold"), out << format_duration(c.hold);
+  if (p == P::handshake_abort) key(out, "at"), out << to_string(c.at);
+  if (p == P::handshake_abort || p == P::mid_message) key(out, "by"), out << to_string(c.by);
+  out << YAML::EndMap;
+}
+
+void write_mix(YAML::Emitter& out, const std::vector<CloseChoice>& mix) {
+  out << YAML::BeginSeq;
+  for (const CloseChoice& c : mix) write_choice(out, c);
+  out << YAML::EndSeq;
+}
+
+void write_phase(YAML::Emitter& out, const Phase& phase) {
+  out << YAML::Flow << YAML::BeginMap;
+  key(out, "name"), out << phase.name;
+  if (phase.duration) key(out, "duration"), out << format_duration(*phase.duration);
+  if (phase.connections) key(out, "connections"), out << *phase.connections;
+  if (phase.connect_rate) key(out, "connect_rate"), out << format_rate(*phase.connect_rate);
+  if (phase.churn_rate) key(out, "churn_rate"), out << format_rate(*phase.churn_rate);
+  if (phase.close_all) key(out, "close"), out << "all";
+  if (phase.close_rate) key(out, "close_rate"), out << format_rate(*phase.close_rate);
+  if (!phase.mix.empty()) key(out, "mix"), write_mix(out, phase.mix);
+  out << YAML::EndMap;
+}
+
+void write_session(YAML::Emitter& out, const SessionSpec& session) {
+  out << YAML::BeginMap;
+  const Lifetime& life = session.lifetime;
+  key(out, "lifetime"), out << YAML::Flow << YAML::BeginMap;
+  key(out, "dist"), out << to_string(life.dist);
+  if (life.dist == Lifetime::Dist::fixed) key(out, "value"), out << format_duration(life.mean);
+  if (life.dist == Lifetime::Dist::exponential) key(out, "mean"), out << format_duration(life.mean);
+  if (life.dist == Lifetime::Dist::uniform) {
+    key(out, "min"), out << format_duration(life.min);
+    key(out, "max"), out << format_duration(life.max);
+  }
+  out << YAML::EndMap;
+  const MessagesSpec& m = session.messages;
+  key(out, "messages"), out << YAML::Flow << YAML::BeginMap;
+  key(out, "interval"), out << format_duration(m.interval);
+  key(out, "size"), out << format_size(m.size);
+  key(out, "payload"), out << to_string(m.payload);
+  key(out, "expect_echo"), out << m.expect_echo;
+  out << YAML::EndMap;
+  key(out, "ping"), out << YAML::Flow << YAML::BeginMap;
+  key(out, "interval"), out << format_duration(session.ping_interval);
+  out << YAML::EndMap << YAML::EndMap;
+}
+
+void write_monitor(YAML::Emitter& out, const MonitorSpec& monitor) {
+  out << YAML::BeginMap;
+  key(out, "pid");
+  switch (monitor.pid_mode) {
+    case MonitorSpec::PidMode::none: out << "none"; break;
+    case MonitorSpec::PidMode::auto_detect: out << "auto"; break;
+    case MonitorSpec::PidMode::pid: out << monitor.pid; break;
+    case MonitorSpec::PidMode::pid_file:
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "pid_file" << YAML::Value << monitor.pid_file
+          << YAML::EndMap;
+      break;
+  }
+  key(out, "scrape"), out << monitor.scrape;
+  key(out, "interval"), out << format_duration(monitor.interval);
+  key(out, "series"), out << YAML::Flow << monitor.series;
+  out << YAML::EndMap;
+}
+
+void write_checks(YAML::Emitter& out, const Checks& checks) {
+  const LeakCheck& leak = checks.leak;
+  out << YAML::BeginMap;
+  key(out, "leak"), out << YAML::Flow << YAML::BeginMap;
+  key(out, "settle"), out << format_duration(leak.settle);
+  key(out, "fd_delta_max"), out << leak.fd_delta_max;
+  key(out, "rss_delta_max"), out << format_size(leak.rss_delta_max);
+  key(out, "close_wait_max"), out << leak.close_wait_max;
+  key(out, "rss_slope_max"), out << format_size_per_cycle(leak.rss_slope_max);
+  out << YAML::EndMap;
+  key(out, "handshake_error_ratio_max"), out << format_number(checks.handshake_error_ratio_max);
+  key(out, "handshake_p99_max"), out << format_duration(checks.handshake_p99_max);
+  out << YAML::EndMap;
+}
+
+void write_metrics(YAML::Emitter& out, const MetricsSpec& metrics) {
+  out << YAML::BeginMap;
+  key(out, "listen"), out << metrics.listen;
+  key(out, "pushgateway"), out << YAML::Flow << YAML::BeginMap;
+  key(out, "url"), out << metrics.pushgateway.url;
+  key(out, "job"), out << metrics.pushgateway.job;
+  key(out, "interval"), out << format_duration(metrics.pushgateway.interval);
+  out << YAML::EndMap;
+  key(out, "labels");
+  if (metrics.labels.empty()) out << YAML::Flow;
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : metrics.labels) out << YAML::Key << name << YAML::Value << value;
+  out << YAML::EndMap << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string render_resolved_profile(const Profile& p) {
+  YAML::Emitter out;
+  out << YAML::Comment("resolved from " + (p.source_file.empty() ? std::string("(text)") : p.source_file) +
+                       ": every default filled in, secrets shown as <redacted>");
+  out << YAML::BeginMap;
+  key(out, "name"), out << p.name;
+  key(out, "target"), write_target(out, p.target);
+  key(out, "workers");
+  if (p.workers == 0) out << "auto";
+  else out << p.workers;
+  key(out, "seed"), out << p.seed;
+  key(out, "cycles"), out << p.cycles;
+  key(out, "max_message_size"), out << format_size(p.max_message_size);
+  key(out, "phases"), out << YAML::BeginSeq;
+  for (const Phase& phase : p.phases) write_phase(out, phase);
+  out << YAML::EndSeq;
+  key(out, "session"), write_session(out, p.session);
+  key(out, "close"), out << YAML::BeginMap;
+  key(out, "timeout"), out << format_duration(p.close.timeout);
+  key(out, "mix"), write_mix(out, p.close.mix);
+  out << YAML::EndMap;
+  key(out, "monitor"), write_monitor(out, p.monitor);
+  key(out, "checks"), write_checks(out, p.checks);
+  key(out, "metrics"), write_metrics(out, p.metrics);
+  key(out, "report"), out << YAML::BeginMap;
+  key(out, "dir"), out << p.report.dir;
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace wsl

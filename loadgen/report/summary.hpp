@@ -1,0 +1,29 @@
+// The end-of-run summary printed on stdout: one screen, readable by people and greppable by scripts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "profile/profile.hpp"
+#include "stats/run_stats.hpp"
+
+namespace wsl {
+
+struct RunSummary {
+  std::string profile_name;
+  std::string target;          // URL, or "embedded server ws://127.0.0.1:PORT/"
+  Duration elapsed{};
+  unsigned workers = 0;
+  uint32_t cycles_completed = 0;
+  bool interrupted = false;
+  RunStats stats;
+  std::vector<std::string> check_lines;  // e.g. "PASS handshake error ratio 0.0000 <= 0.0010"; filled by others
+  std::string verdict;                   // "PASS" / "FAIL" / "INTERRUPTED"
+};
+
+// Header, connections, messages, pings, server behaviour, closes by pattern (used patterns only), latencies,
+// then the check lines and "verdict: X" as the last line. Every line ends with '\n'.
+std::string render_summary(const RunSummary& s);
+
+}  // namespace wsl

@@ -1,0 +1,80 @@
+// Parsing and validation of the reference server's `--fault` words (pure, no I/O).
+#include "server/fault_mode.hpp"
+
+#include <cctype>
+#include <cstdint>
+
+namespace wsl {
+namespace {
+
+constexpr std::string_view kSlowClosePrefix = "slow-close=";
+
+// Reads `500ms`, `2s`, `1m`, `1h` (a whole number and a unit); the profile units are richer, but a
+// fault only ever needs a plain delay.
+std::optional<std::chrono::milliseconds> parse_delay(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  std::int64_t value = 0;
+  for (size_t i = 0; i < digits; ++i) value = value * 10 + (text[i] - '0');
+  std::string_view unit = text.substr(digits);
+  if (unit == "ms") return std::chrono::milliseconds(value);
+  if (unit == "s") return std::chrono::milliseconds(value * 1000);
+  if (unit == "m") return std::chrono::milliseconds(value * 60'000);
+  if (unit == "h") return std::chrono::milliseconds(value * 3'600'000);
+  return std::nullopt;
+}
+
+bool parse_one(const std::string& name, FaultModes* out, std::string* error) {
+  if (name == "no-close-reply") {
+    out->no_close_reply = true;
+  } else if (name == "no-ping-timeout") {
+    out->no_ping_timeout = true;
+  } else if (name == "leak-on-abort") {
+    out->leak_on_abort = true;
+  } else if (name.starts_with(kSlowClosePrefix)) {
+    auto delay = parse_delay(std::string_view(name).substr(kSlowClosePrefix.size()));
+    if (!delay) {
+      *error = "--fault " + name + ": expected a duration such as 500ms, 2s or 1m after slow-close=";
+      return false;
+    }
+    out->slow_close = *delay;
+  } else if (name == "slow-close") {
+    *error = "--fault slow-close needs a duration, e.g. slow-close=2s";
+    return false;
+  } else {
+    *error = "--fault " + name + ": unknown fault; known faults are " + known_fault_names();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string known_fault_names() {
+  return "no-close-reply, slow-close=DURATION, no-ping-timeout, leak-on-abort";
+}
+
+bool parse_fault_modes(const std::vector<std::string>& names, FaultModes* out, std::string* error) {
+  FaultModes parsed;
+  for (const auto& name : names) {
+    if (!parse_one(name, &parsed, error)) return false;
+  }
+  if (parsed.no_close_reply && parsed.slow_close) {
+    *error = "--fault no-close-reply and --fault slow-close contradict each other; choose one";
+    return false;
+  }
+  *out = parsed;
+  return true;
+}
+
+std::vector<std::string> unimplemented_faults(const FaultModes& faults) {
+  // libwebsockets 4.1 answers a peer's Close itself, right after our callback returns, so neither
+  // withholding nor delaying that answer can be done without driving the socket ourselves.
+  std::vector<std::string> missing;
+  if (faults.no_close_reply) missing.push_back("no-close-reply");
+  if (faults.slow_close) missing.push_back("slow-close");
+  return missing;
+}
+
+}  // namespace wsl

@@ -1,0 +1,24 @@
+// What the reference echo server saw, so tests can check the wire from the server's side.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace wsl {
+
+// Filled only by the server's service thread; read after run_echo_server() returns.
+struct ServerCounters {
+  std::uint64_t handshakes = 0;                  // WebSocket upgrades completed
+  std::uint64_t messages_received = 0;           // whole (reassembled) text and binary messages
+  std::uint64_t bytes_received = 0;              // payload bytes of those messages
+  std::map<int, std::uint64_t> close_codes;      // Close frames received, by code (1005: no code)
+  std::uint64_t closed_without_close_frame = 0;  // connections that ended with no Close from the peer
+  std::uint64_t open_connections = 0;            // established and not yet closed
+};
+
+// One JSON object on one line, the shape `wsloadgen serve` prints at shutdown:
+// {"handshakes":N,"messages":N,"bytes":N,"close_codes":{"1000":N},"closed_without_close_frame":N}
+std::string server_counters_json(const ServerCounters& counters);
+
+}  // namespace wsl

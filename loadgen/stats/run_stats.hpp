@@ -1,0 +1,59 @@
+// What one worker observed during a run; each worker owns one, and they are merged at the end.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "profile/profile.hpp"
+#include "stats/latency_histogram.hpp"
+
+namespace wsl {
+
+// How a close attempt ended, judged from what the server did.
+enum class CloseOutcome {
+  completed,           // close handshake completed and the server closed TCP (clean), or the drop was done
+  server_closed_first, // the server ended the connection before or instead of answering our close
+  timed_out,           // the server did not answer the Close within close.timeout
+  server_never_closed, // a held pattern's hold expired with the connection still open
+  error,               // the connection failed while closing
+};
+inline constexpr int kCloseOutcomeCount = 5;
+const char* to_string(CloseOutcome o);
+
+struct PatternStats {
+  uint64_t started = 0;                             // closes begun with this pattern
+  std::array<uint64_t, kCloseOutcomeCount> outcomes{};
+  std::map<int, uint64_t> codes_received;           // server's Close code (1005 = none given); 0 = no Close frame
+  LatencyHistogram close_latency;                   // from intended close time to handshake completion
+
+  void merge(const PatternStats& other);
+};
+
+struct RunStats {
+  uint64_t connects_attempted = 0;
+  uint64_t connections_opened = 0;                  // handshake completed (101 accepted)
+  std::map<std::string, uint64_t> connect_errors;   // by reason label, e.g. "refused", "timeout", "handshake_status"
+  uint64_t dropped_by_server = 0;                   // server ended an open connection before we closed it
+  std::map<int, uint64_t> server_close_codes;       // codes of those server-initiated ends; 0 = TCP ended without a Close
+  std::map<std::string, uint64_t> protocol_errors;  // server broke RFC 6455, by reason label (e.g. "masked_frame")
+  uint64_t tcp_closed_by_server = 0;                // after our close, the server closed TCP first (as RFC 6455 asks)
+  uint64_t tcp_closed_by_client = 0;                // after our close, we had to close TCP when close.timeout expired
+  uint64_t messages_sent = 0;
+  uint64_t messages_received = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t echo_mismatches = 0;                     // expect_echo: an echo that differed from what was sent
+  uint64_t pings_sent = 0;
+  uint64_t pongs_received = 0;
+  LatencyHistogram connect_latency;                 // intended open time -> TCP established
+  LatencyHistogram handshake_latency;               // intended open time -> 101 received
+  LatencyHistogram message_rtt;                     // intended send time -> echo received
+  std::array<PatternStats, kClosePatternCount> patterns{};
+
+  uint64_t connect_error_total() const;
+  void merge(const RunStats& other);
+};
+
+}  // namespace wsl

@@ -1,0 +1,77 @@
+// Builds the client's WebSocket upgrade request and computes the Sec-WebSocket-Key/Accept values.
+#include "wire/upgrade_request.hpp"
+
+#include <openssl/sha.h>
+
+#include "wire/base64.hpp"
+
+namespace wsl {
+
+std::string build_upgrade_request(const UpgradeRequest& request) {
+  std::string out;
+  out.reserve(256);
+  out += "GET ";
+  out += request.path_and_query.empty() ? std::string_view("/") : std::string_view(request.path_and_query);
+  out += " HTTP/1.1\r\nHost: ";
+  out += request.host_header;
+  out += "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";
+  out += request.key;
+  out += "\r\nSec-WebSocket-Version: 13\r\n";
+  if (!request.origin.empty()) {
+    out += "Origin: ";
+    out += request.origin;
+    out += "\r\n";
+  }
+  if (!request.subprotocols.empty()) {
+    out += "Sec-WebSocket-Protocol: ";
+    for (size_t i = 0; i < request.subprotocols.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += request.subprotocols[i];
+    }
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : request.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
+std::string make_websocket_key(uint64_t a, uint64_t b) {
+  char bytes[16];
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<char>(a >> (56 - 8 * i));
+    bytes[8 + i] = static_cast<char>(b >> (56 - 8 * i));
+  }
+  return base64_encode(std::string_view(bytes, 16));
+}
+
+std::string websocket_accept_for(std::string_view key) {
+  static constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  std::string input;
+  input.reserve(key.size() + kGuid.size());
+  input.append(key);
+  input.append(kGuid);
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+bool is_valid_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    const bool token = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!token) return false;
+  }
+  return true;
+}
+
+bool is_valid_header_value(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+}  // namespace wsl

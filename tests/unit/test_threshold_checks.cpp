@@ -1,0 +1,47 @@
+// The run's threshold checks decide pass/fail from the numbers, and say which numbers.
+#include <gtest/gtest.h>
+
+#include "verdict/threshold_checks.hpp"
+
+using namespace wsl;
+
+namespace {
+RunStats stats_with(uint64_t attempted, uint64_t failed, Duration handshake_each) {
+  RunStats s;
+  s.connects_attempted = attempted;
+  if (failed) s.connect_errors["connection_refused"] = failed;
+  for (uint64_t i = 0; i < attempted - failed; ++i) s.handshake_latency.record(handshake_each);
+  return s;
+}
+}  // namespace
+
+TEST(ThresholdChecks, PassWithinLimits) {
+  Checks checks;
+  auto results = evaluate_threshold_checks(checks, stats_with(10000, 5, 10ms));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].passed) << results[0].line();
+  EXPECT_NE(results[0].detail.find("5 of 10000"), std::string::npos);
+  EXPECT_TRUE(results[1].passed) << results[1].line();
+}
+
+TEST(ThresholdChecks, ErrorRatioAboveMaxFails) {
+  Checks checks;
+  checks.handshake_error_ratio_max = 0.001;
+  auto results = evaluate_threshold_checks(checks, stats_with(1000, 2, 10ms));
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_EQ(results[0].line().rfind("FAIL handshake_error_ratio", 0), 0u) << results[0].line();
+}
+
+TEST(ThresholdChecks, SlowHandshakesFailP99) {
+  Checks checks;
+  checks.handshake_p99_max = 250ms;
+  auto results = evaluate_threshold_checks(checks, stats_with(100, 0, 400ms));
+  EXPECT_FALSE(results[1].passed) << results[1].line();
+}
+
+TEST(ThresholdChecks, NoHandshakeAtAllFails) {
+  Checks checks;
+  auto results = evaluate_threshold_checks(checks, stats_with(50, 50, 1ms));
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_FALSE(results[1].passed);
+}
