@@ -25,19 +25,6 @@ namespace {
 // Head-room over one fd per connection: lws' own fds, the embedded server's pipe, stdio, reports.
 constexpr uint64_t kSpareFds = 64;
 
-// A pattern the profile actually uses (weight > 0) that this version cannot carry out yet.
-std::string unimplemented_pattern_in_use(const Profile& profile) {
-  auto scan = [](const std::vector<CloseChoice>& mix) -> std::string {
-    for (const auto& choice : mix)
-      if (choice.weight > 0 && !pattern_is_implemented(choice.pattern)) return to_string(choice.pattern);
-    return "";
-  };
-  std::string found = scan(profile.close.mix);
-  for (const auto& phase : profile.phases)
-    if (found.empty()) found = scan(phase.mix);
-  return found;
-}
-
 uint64_t peak_connections(const Profile& profile, uint32_t shard_count) {
   uint64_t peak = 0;
   for (const auto& phase : profile.phases) peak = std::max<uint64_t>(peak, phase.connections.value_or(0));
@@ -74,11 +61,6 @@ int run_run_command(const Command& command) {
     return kExitUsage;
   }
   const Profile profile = std::move(*loaded.profile);
-  if (std::string pattern = unimplemented_pattern_in_use(profile); !pattern.empty()) {
-    std::cerr << command.profile_path << ": close pattern '" << pattern
-              << "' is not implemented in this version; give it weight 0\n";
-    return kExitUsage;
-  }
   if (std::string problem = ensure_fd_limit(peak_connections(profile, command.shard_count)); !problem.empty()) {
     std::cerr << "wsloadgen: cannot run: " << problem << "\n";
     return kExitCannotProceed;

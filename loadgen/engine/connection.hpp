@@ -27,7 +27,9 @@ struct Connection {
     awaiting_close_reply,   // our Close is sent; waiting for the server's
     awaiting_server_fin,    // Close exchanged; waiting for the server to close TCP first (RFC 6455 §7.1.1)
     answered_server_close,  // the server began the close; we answered and wait for its FIN
-    holding,                // a held pattern: silent until `close_deadline_ns`
+    holding,                // a held pattern (close_timeout, stall, ignore_server_close): until the hold ends
+    awaiting_server_close,  // server_close: waiting for the server to start the close handshake
+    dropping,               // a FIN or RST goes out once the queued bytes are on the wire
   };
 
   uint64_t id = 0;
@@ -45,8 +47,13 @@ struct Connection {
   uint32_t timer_token = 0;       // bumped on every re-arm so stale timer entries are ignored
 
   const CloseChoice* close_choice = nullptr;  // set once a close is decided
+  const CloseChoice* abort_choice = nullptr;  // handshake_abort: decided at open, carried out on connect
   int64_t intended_close_ns = 0;
+  int64_t next_probe_ns = 0;        // held patterns that do not read: when to look at the TCP state again
   bool close_reply_received = false;
+  bool outcome_recorded = false;    // the pattern's outcome is counted once, whatever follows
+  bool reading_paused = false;      // close_timeout/stall: lws no longer reads this socket
+  DropBy drop_by = DropBy::fin;     // CloseStep::dropping: how TCP ends
   bool fin_after_write = false;      // close_no_wait: send FIN as soon as the Close frame is written
   bool protocol_error_seen = false;  // the server broke the protocol; counted once
 

@@ -1,8 +1,11 @@
-// The TCP-level actions of close patterns, done on the socket itself rather than through lws.
+// The TCP-level actions and observations of close patterns, done on the socket itself rather than through lws.
 #include "engine/socket_actions.hpp"
 
-#include <sys/socket.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace wsl {
@@ -14,12 +17,39 @@ void send_rst(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
   int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (stand_in < 0) {
-    // Out of descriptors: shutting down both directions still aborts with RST because of linger 0
-    // once lws closes the fd; only the exact moment is lost.
+    // Out of descriptors: linger 0 still makes lws' eventual close an RST; only the moment is lost.
     return;
   }
   ::dup2(stand_in, fd);  // atomically closes the original socket: RST goes out now
   ::close(stand_in);
+}
+
+void disable_nagle(int fd) {
+  int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
+size_t unacknowledged_bytes(int fd) {
+  int queued = 0;
+  if (::ioctl(fd, SIOCOUTQ, &queued) != 0 || queued < 0) return 0;
+  return size_t(queued);
+}
+
+PeerEnd peer_end(int fd) {
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return PeerEnd::reset;
+  switch (info.tcpi_state) {
+    case TCP_CLOSE_WAIT:
+    case TCP_LAST_ACK:
+    case TCP_TIME_WAIT:
+    case TCP_CLOSING:
+      return PeerEnd::fin;
+    case TCP_CLOSE:
+      return PeerEnd::reset;
+    default:
+      return PeerEnd::none;
+  }
 }
 
 }  // namespace wsl

@@ -1,5 +1,7 @@
-// The TCP-level actions of close patterns, done on the socket itself rather than through lws.
+// The TCP-level actions and observations of close patterns, done on the socket itself rather than through lws.
 #pragma once
+
+#include <cstddef>
 
 namespace wsl {
 
@@ -11,5 +13,18 @@ void send_fin(int fd);
 // closes it, which would put a FIN on the wire first. Replacing the socket under the same fd
 // number (dup2) closes the original with linger 0 at once, and lws later closes the harmless stand-in.
 void send_rst(int fd);
+
+// Small frames go out at once: a pattern's last frame must be on the wire before its FIN or RST,
+// not held back by Nagle's algorithm.
+void disable_nagle(int fd);
+
+// Bytes written but not yet acknowledged by the peer. An RST discards them, so a pattern that
+// resets after writing waits for this to reach 0 first.
+size_t unacknowledged_bytes(int fd);
+
+// How the peer has ended the connection, read from the kernel without reading the socket: held
+// patterns that stop reading still learn whether and when the server gave up.
+enum class PeerEnd { none, fin, reset };
+PeerEnd peer_end(int fd);
 
 }  // namespace wsl

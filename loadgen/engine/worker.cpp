@@ -7,6 +7,7 @@
 
 #include "engine/monotonic_clock.hpp"
 #include "engine/transport_protocol.hpp"
+#include "plan/close_mix_picker.hpp"
 
 namespace wsl {
 namespace {
@@ -142,7 +143,7 @@ void Worker::process_schedule(int64_t now_ns) {
     const int64_t intended = run_start_ns_ + to_ns(ev.at);
     switch (ev.kind) {
       case ScheduledEvent::Kind::open:
-        if (share_.owns(ev.conn_id)) open_connection(ev.conn_id, intended);
+        if (share_.owns(ev.conn_id)) open_connection(ev.conn_id, intended, ev.close);
         break;
       case ScheduledEvent::Kind::close:
         if (share_.owns(ev.conn_id)) {
@@ -172,12 +173,15 @@ void Worker::handle_stop(int64_t now_ns) {
     for (auto& [id, conn] : connections_) kill(*conn);
     return;
   }
-  // Drain: close what is open with the drain mix, bounded by close.timeout.
-  const CloseChoice* choice = &profile_.close.mix.front();
+  // Drain: close what is open with the drain mix (the last `close: all` phase's, else close.mix),
+  // drawn per connection as the schedule would, bounded by close.timeout.
+  const std::vector<CloseChoice>* mix = &profile_.close.mix;
   for (const auto& phase : profile_.phases)
-    if (phase.close_all && !phase.mix.empty()) choice = &phase.mix.front();
+    if (phase.close_all && !phase.mix.empty()) mix = &phase.mix;
   for (auto& [id, conn] : connections_) {
-    if (conn->state == Connection::State::open) begin_close(*conn, *choice, now_ns);
+    const CloseChoice* choice = pick_close_choice_for_open_connection(
+        *mix, connection_random(profile_.seed, id, RandomStream::close_mix));
+    if (conn->state == Connection::State::open) begin_close(*conn, choice ? *choice : default_close_choice(), now_ns);
     else if (conn->state != Connection::State::closing) kill(*conn);
   }
   stop_deadline_ns_ = now_ns + to_ns(profile_.close.timeout) + 1'000'000'000;
@@ -191,21 +195,28 @@ void Worker::process_timers(int64_t now_ns) {
     if (it == connections_.end()) continue;
     Connection& conn = *it->second;
     if (entry.token != conn.timer_token) continue;  // superseded by a later arming
-    if (conn.deadline_ns && now_ns >= conn.deadline_ns) on_connection_deadline(conn, now_ns);
-    else send_due_traffic(conn, now_ns);
+    service_connection(conn, now_ns);
     rearm(conn);
   }
   if (stop_deadline_ns_ && now_ns >= stop_deadline_ns_) {
     for (auto& [id, conn] : connections_)
       if (conn->state != Connection::State::ended) {
-        if (conn->state == Connection::State::closing) finish(*conn, CloseOutcome::timed_out);
+        if (conn->state == Connection::State::closing) record_outcome(*conn, CloseOutcome::timed_out);
         kill(*conn);
       }
   }
 }
 
+void Worker::service_connection(Connection& conn, int64_t now_ns) {
+  if (conn.next_probe_ns && now_ns >= conn.next_probe_ns) on_probe(conn, now_ns);
+  if (conn.state == Connection::State::ended) return;
+  if (conn.deadline_ns && now_ns >= conn.deadline_ns) on_connection_deadline(conn, now_ns);
+  else send_due_traffic(conn, now_ns);
+}
+
 int64_t Worker::next_wake_ns(const Connection& conn) const {
   int64_t wake = conn.deadline_ns ? conn.deadline_ns : INT64_MAX;
+  if (conn.next_probe_ns) wake = std::min(wake, conn.next_probe_ns);
   if (conn.state == Connection::State::open) {
     const int64_t interval = to_ns(profile_.session.messages.interval);
     if (interval > 0) wake = std::min(wake, conn.first_message_ns + int64_t(conn.messages_sent) * interval);

@@ -23,9 +23,6 @@ namespace wsl {
 // How a run is asked to end early (SPEC §1: first signal drains, second aborts).
 enum class StopRequest : int { none = 0, drain = 1, abort = 2 };
 
-// Patterns this version can carry out; a profile that gives weight to another is refused before the run.
-bool pattern_is_implemented(ClosePattern pattern);
-
 class Worker {
  public:
   Worker(const Profile& profile, const ResolvedTarget& target, Share share, int64_t run_start_ns);
@@ -60,8 +57,16 @@ class Worker {
   void handle_stop(int64_t now_ns);
   bool finished() const;
 
-  void open_connection(uint64_t conn_id, int64_t intended_ns);
+  void open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice);
   void begin_close(Connection& conn, const CloseChoice& choice, int64_t intended_ns);
+  void begin_handshake_abort(Connection& conn, std::string_view request);
+  void hold(Connection& conn, int64_t until_ns, bool keep_reading);
+  void start_drop(Connection& conn, DropBy by);
+  void try_complete_drop(Connection& conn);
+  void on_probe(Connection& conn, int64_t now_ns);
+  void answer_server_close(Connection& conn, const CloseFrame& close, int64_t now_ns);
+  void on_server_ended_tcp(Connection& conn, int64_t now_ns);
+  void service_connection(Connection& conn, int64_t now_ns);
   void on_connection_deadline(Connection& conn, int64_t now_ns);
   void send_due_traffic(Connection& conn, int64_t now_ns);
   void rearm(Connection& conn);
@@ -75,7 +80,7 @@ class Worker {
   void on_handshake_done(Connection& conn);
   void queue_frame(Connection& conn, uint8_t opcode, bool fin, std::string_view payload);
   void record_connect_error(Connection& conn, const std::string& reason);
-  void finish(Connection& conn, CloseOutcome outcome);
+  void record_outcome(Connection& conn, CloseOutcome outcome);  // once per connection
   void kill(Connection& conn);  // ask lws to release the socket soon (from outside its callback)
 
   const Profile& profile_;

@@ -1,6 +1,9 @@
-// How a worker ends connections: the close patterns' wire actions and how the server's answer is judged.
+// How a worker ends connections: each close pattern's wire actions, and how the server's answer is judged.
 #include <libwebsockets.h>
 
+#include <algorithm>
+
+#include "engine/message_payload.hpp"
 #include "engine/monotonic_clock.hpp"
 #include "engine/socket_actions.hpp"
 #include "engine/worker.hpp"
@@ -14,20 +17,20 @@ int64_t to_ns(Duration d) { return d.count(); }
 
 // RFC 6455 §7.4.1: 1005 is what an endpoint reports when a Close frame carried no status code.
 constexpr int kNoStatusReceived = 1005;
+// An RST waits for written bytes to be acknowledged, but a peer that stops acknowledging must not
+// hold it forever.
+constexpr int64_t kDrainBeforeResetNs = 1'000'000'000;
+constexpr int64_t kDrainRecheckNs = 1'000'000;
+
+// How often a held socket that is not being read is checked for the server having given up:
+// fine enough to time the server, coarse enough to hold thousands of sockets cheaply.
+int64_t probe_interval_ns(Duration hold) { return std::clamp<int64_t>(to_ns(hold) / 20, 20'000'000, 1'000'000'000); }
+
+uint8_t data_opcode(const MessagesSpec& messages) {
+  return messages.payload == MessagesSpec::Payload::text ? opcode::text : opcode::binary;
+}
 
 }  // namespace
-
-bool pattern_is_implemented(ClosePattern pattern) {
-  switch (pattern) {
-    case ClosePattern::clean:
-    case ClosePattern::close_no_wait:
-    case ClosePattern::fin:
-    case ClosePattern::rst:
-      return true;
-    default:
-      return false;
-  }
-}
 
 void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t intended_ns) {
   if (conn.state == Connection::State::connecting || conn.state == Connection::State::upgrading) {
@@ -42,43 +45,125 @@ void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t in
   conn.state = Connection::State::closing;
   ++stats_.patterns[int(choice.pattern)].started;
   const int64_t close_deadline = intended_ns + to_ns(profile_.close.timeout);
+  const int64_t hold_deadline = intended_ns + to_ns(choice.hold);
+  const std::string close_frame = close_payload(uint16_t(choice.code), choice.reason);
 
   switch (choice.pattern) {
     case ClosePattern::clean:
-      queue_frame(conn, opcode::close, true, close_payload(uint16_t(choice.code), choice.reason));
+    case ClosePattern::invalid_close:  // same flow; the profile lets its code and reason break RFC 6455
+      queue_frame(conn, opcode::close, true, close_frame);
       conn.close_step = Connection::CloseStep::awaiting_close_reply;
       conn.deadline_ns = close_deadline;
       break;
     case ClosePattern::close_no_wait:
-      queue_frame(conn, opcode::close, true, close_payload(uint16_t(choice.code), choice.reason));
-      conn.fin_after_write = true;  // FIN goes out right behind the Close frame, see after_write
-      conn.close_step = Connection::CloseStep::awaiting_server_fin;
-      conn.deadline_ns = close_deadline;
+      queue_frame(conn, opcode::close, true, close_frame);
+      start_drop(conn, DropBy::fin);
       break;
     case ClosePattern::fin:
-      send_fin(lws_get_socket_fd(conn.wsi));
-      conn.close_step = Connection::CloseStep::awaiting_server_fin;
-      conn.deadline_ns = close_deadline;
+      start_drop(conn, DropBy::fin);
       break;
     case ClosePattern::rst:
-      send_rst(lws_get_socket_fd(conn.wsi));
-      finish(conn, CloseOutcome::completed);
-      kill(conn);
-      return;
-    default:
-      // Rejected before the run starts (see pattern_is_implemented); never reached.
-      kill(conn);
-      return;
+    case ClosePattern::handshake_abort:  // only reachable if a phase mix differs; the drop is the same
+      start_drop(conn, choice.pattern == ClosePattern::rst ? DropBy::rst : choice.by);
+      break;
+    case ClosePattern::mid_message: {
+      // The first half of a message, FIN bit clear: the server is left waiting for the rest.
+      const uint64_t size = profile_.session.messages.size;
+      fill_message_payload(scratch_, conn.messages_sent, size);
+      queue_frame(conn, data_opcode(profile_.session.messages), false,
+                  std::string_view(scratch_).substr(0, std::max<uint64_t>(size / 2, size ? 1 : 0)));
+      start_drop(conn, choice.by);
+      break;
+    }
+    case ClosePattern::close_timeout:
+      queue_frame(conn, opcode::close, true, close_frame);
+      hold(conn, hold_deadline, /*read=*/false);
+      break;
+    case ClosePattern::stall:
+      hold(conn, hold_deadline, /*read=*/false);
+      break;
+    case ClosePattern::ignore_server_close:
+      hold(conn, hold_deadline, /*read=*/true);
+      break;
+    case ClosePattern::server_close:
+      conn.close_step = Connection::CloseStep::awaiting_server_close;
+      conn.deadline_ns = hold_deadline;
+      break;
   }
-  rearm(conn);
+  if (conn.state != Connection::State::ended) rearm(conn);
+}
+
+void Worker::begin_handshake_abort(Connection& conn, std::string_view request) {
+  const CloseChoice& choice = *conn.abort_choice;
+  conn.close_choice = &choice;
+  conn.intended_close_ns = conn.intended_open_ns;
+  conn.state = Connection::State::closing;
+  ++stats_.patterns[int(ClosePattern::handshake_abort)].started;
+  if (choice.at == AbortPoint::mid_request) queue_bytes(conn, request.substr(0, request.size() / 2));
+  if (choice.at == AbortPoint::before_response) queue_bytes(conn, request);
+  start_drop(conn, choice.by);
+  if (conn.state != Connection::State::ended) rearm(conn);
+}
+
+void Worker::hold(Connection& conn, int64_t until_ns, bool keep_reading) {
+  conn.close_step = Connection::CloseStep::holding;
+  conn.deadline_ns = until_ns;
+  if (!keep_reading) {
+    lws_rx_flow_control(conn.wsi, 0);
+    conn.reading_paused = true;
+    conn.next_probe_ns = monotonic_now_ns() + probe_interval_ns(conn.close_choice->hold);
+  }
+}
+
+void Worker::start_drop(Connection& conn, DropBy by) {
+  conn.close_step = Connection::CloseStep::dropping;
+  conn.drop_by = by;
+  conn.deadline_ns = conn.intended_close_ns + to_ns(profile_.close.timeout);
+  try_complete_drop(conn);
+}
+
+void Worker::try_complete_drop(Connection& conn) {
+  if (conn.out.size() > LWS_PRE || lws_partial_buffered(conn.wsi)) return;  // after_write comes back here
+  const int fd = lws_get_socket_fd(conn.wsi);
+  const int64_t now = monotonic_now_ns();
+  if (conn.drop_by == DropBy::fin) {
+    // A FIN queues behind the data, so it can go at once; then wait for the server to close too.
+    send_fin(fd);
+    conn.close_step = Connection::CloseStep::awaiting_server_fin;
+    return;
+  }
+  // An RST discards unacknowledged data: wait (bounded) until what the pattern wrote has arrived.
+  if (unacknowledged_bytes(fd) > 0 && now < conn.intended_close_ns + kDrainBeforeResetNs) {
+    conn.next_probe_ns = now + kDrainRecheckNs;
+    return;
+  }
+  send_rst(fd);
+  record_outcome(conn, CloseOutcome::completed);
+  kill(conn);
 }
 
 int Worker::after_write(Connection& conn) {
-  if (conn.fin_after_write) {
-    conn.fin_after_write = false;
-    send_fin(lws_get_socket_fd(conn.wsi));
+  if (conn.close_step == Connection::CloseStep::dropping) {
+    try_complete_drop(conn);
+    if (conn.state != Connection::State::ended) rearm(conn);
   }
-  return conn.state == Connection::State::ended ? -1 : 0;
+  return 0;
+}
+
+void Worker::on_probe(Connection& conn, int64_t now_ns) {
+  conn.next_probe_ns = 0;
+  if (conn.close_step == Connection::CloseStep::dropping) {
+    try_complete_drop(conn);
+    return;
+  }
+  if (conn.close_step != Connection::CloseStep::holding || !conn.reading_paused) return;
+  if (peer_end(lws_get_socket_fd(conn.wsi)) == PeerEnd::none) {
+    conn.next_probe_ns = now_ns + probe_interval_ns(conn.close_choice->hold);
+    return;
+  }
+  // The server gave up on a peer that went quiet: that is the answer the pattern was waiting for.
+  on_server_ended_tcp(conn, now_ns);
+  kill(conn);
 }
 
 void Worker::on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns) {
@@ -90,44 +175,91 @@ void Worker::on_close_frame(Connection& conn, const CloseFrame& close, int64_t n
       ++pattern.codes_received[code];
       pattern.close_latency.record(Duration(now_ns - conn.intended_close_ns));
     }
-    if (conn.close_step == Connection::CloseStep::awaiting_close_reply)
+    if (conn.close_step == Connection::CloseStep::awaiting_close_reply) {
       conn.close_step = Connection::CloseStep::awaiting_server_fin;  // same deadline: close.timeout overall
+    } else if (conn.close_step == Connection::CloseStep::awaiting_server_close) {
+      answer_server_close(conn, close, now_ns);
+    }
+    // holding (ignore_server_close): the server's Close is recorded and deliberately never answered.
     return;
   }
   if (conn.state != Connection::State::open) return;
-  // The server starts the close: answer it as RFC 6455 §5.5.1 asks (echo the code), then let it close TCP.
+  // The server starts the close unasked: answer it properly, then let it close TCP.
   ++stats_.dropped_by_server;
   ++stats_.server_close_codes[code];
-  queue_frame(conn, opcode::close, true,
-              close.has_code ? close_payload(close.code, "") : std::string_view());
+  answer_server_close(conn, close, now_ns);
   conn.state = Connection::State::closing;
   conn.close_step = Connection::CloseStep::answered_server_close;
+}
+
+void Worker::answer_server_close(Connection& conn, const CloseFrame& close, int64_t now_ns) {
+  // RFC 6455 §5.5.1: the reply echoes the status code.
+  queue_frame(conn, opcode::close, true, close.has_code ? close_payload(close.code, "") : std::string());
+  conn.close_step = Connection::CloseStep::awaiting_server_fin;
   conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
   rearm(conn);
 }
 
-void Worker::on_connection_deadline(Connection& conn, int64_t) {
+void Worker::on_connection_deadline(Connection& conn, int64_t now_ns) {
   conn.deadline_ns = 0;
-  switch (conn.state) {
-    case Connection::State::connecting:
-      record_connect_error(conn, "connect_timeout");
-      break;
-    case Connection::State::upgrading:
-      record_connect_error(conn, "handshake_timeout");
-      break;
-    case Connection::State::closing:
-      if (conn.close_step == Connection::CloseStep::awaiting_close_reply) {
-        finish(conn, CloseOutcome::timed_out);
-      } else if (conn.close_step == Connection::CloseStep::awaiting_server_fin) {
-        // The server answered (clean) but never closed TCP, or never reacted to our FIN.
-        finish(conn, conn.close_reply_received ? CloseOutcome::completed : CloseOutcome::server_never_closed);
+  if (conn.state == Connection::State::connecting) {
+    record_connect_error(conn, "connect_timeout");
+  } else if (conn.state == Connection::State::upgrading) {
+    record_connect_error(conn, "handshake_timeout");
+  } else if (conn.state == Connection::State::closing) {
+    switch (conn.close_step) {
+      case Connection::CloseStep::awaiting_close_reply:
+        record_outcome(conn, CloseOutcome::timed_out);
+        break;
+      case Connection::CloseStep::awaiting_server_fin:
+        // Either the server answered our Close but kept TCP open, or it never reacted to our FIN.
+        record_outcome(conn, conn.close_reply_received ? CloseOutcome::completed : CloseOutcome::server_never_closed);
         ++stats_.tcp_closed_by_client;
-      }
+        break;
+      case Connection::CloseStep::holding:
+        record_outcome(conn, CloseOutcome::server_never_closed);
+        send_rst(lws_get_socket_fd(conn.wsi));  // the hold is over: SPEC §3 ends it with RST
+        break;
+      case Connection::CloseStep::awaiting_server_close:
+        // The server never started the close within the hold: close cleanly ourselves instead.
+        record_outcome(conn, CloseOutcome::server_never_closed);
+        queue_frame(conn, opcode::close, true,
+                    close_payload(uint16_t(conn.close_choice->code), conn.close_choice->reason));
+        conn.close_step = Connection::CloseStep::awaiting_close_reply;
+        conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
+        return;
+      case Connection::CloseStep::dropping:
+        // The peer never acknowledged what we wrote: reset anyway.
+        send_rst(lws_get_socket_fd(conn.wsi));
+        record_outcome(conn, CloseOutcome::completed);
+        break;
+      default:
+        break;
+    }
+  }
+  kill(conn);
+}
+
+void Worker::on_server_ended_tcp(Connection& conn, int64_t now_ns) {
+  if (!conn.close_choice || conn.outcome_recorded) return;
+  stats_.patterns[int(conn.close_choice->pattern)].server_tcp_close_latency.record(
+      Duration(now_ns - conn.intended_close_ns));
+  switch (conn.close_step) {
+    case Connection::CloseStep::awaiting_close_reply:
+    case Connection::CloseStep::awaiting_server_close:
+      record_outcome(conn, CloseOutcome::server_closed_first);
+      break;
+    case Connection::CloseStep::awaiting_server_fin:
+      ++stats_.tcp_closed_by_server;
+      record_outcome(conn, CloseOutcome::completed);
+      break;
+    case Connection::CloseStep::holding:  // the server gave up within the hold
+    case Connection::CloseStep::dropping:
+      record_outcome(conn, CloseOutcome::completed);
       break;
     default:
       break;
   }
-  kill(conn);
 }
 
 void Worker::on_socket_closed(Connection& conn) {
@@ -143,12 +275,7 @@ void Worker::on_socket_closed(Connection& conn) {
       ++stats_.server_close_codes[0];  // TCP ended without a Close frame
       break;
     case Connection::State::closing:
-      if (conn.close_step == Connection::CloseStep::awaiting_close_reply) {
-        finish(conn, CloseOutcome::server_closed_first);
-      } else if (conn.close_step == Connection::CloseStep::awaiting_server_fin) {
-        finish(conn, CloseOutcome::completed);
-        ++stats_.tcp_closed_by_server;
-      }
+      on_server_ended_tcp(conn, monotonic_now_ns());
       break;
     case Connection::State::ended:
       break;
@@ -157,15 +284,16 @@ void Worker::on_socket_closed(Connection& conn) {
   connections_.erase(conn.id);
 }
 
-void Worker::finish(Connection& conn, CloseOutcome outcome) {
-  if (conn.close_choice) ++stats_.patterns[int(conn.close_choice->pattern)].outcomes[int(outcome)];
-  conn.state = Connection::State::ended;
-  conn.deadline_ns = 0;
+void Worker::record_outcome(Connection& conn, CloseOutcome outcome) {
+  if (!conn.close_choice || conn.outcome_recorded) return;
+  conn.outcome_recorded = true;
+  ++stats_.patterns[int(conn.close_choice->pattern)].outcomes[int(outcome)];
 }
 
 void Worker::kill(Connection& conn) {
   conn.state = Connection::State::ended;
   conn.deadline_ns = 0;
+  conn.next_probe_ns = 0;
   if (conn.wsi) lws_set_timeout(conn.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 

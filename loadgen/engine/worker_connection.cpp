@@ -5,6 +5,7 @@
 
 #include "engine/message_payload.hpp"
 #include "engine/monotonic_clock.hpp"
+#include "engine/socket_actions.hpp"
 #include "engine/transport_protocol.hpp"
 #include "engine/worker.hpp"
 #include "wire/frame_writer.hpp"
@@ -59,7 +60,8 @@ class ConnectionFrameSink final : public FrameSink {
   }
 
   void on_ping(std::string_view payload) override {
-    worker_.queue_frame(conn_, opcode::pong, true, payload);
+    // Once we have sent a Close (or a pattern went silent) nothing more may be sent.
+    if (conn_.state == Connection::State::open) worker_.queue_frame(conn_, opcode::pong, true, payload);
   }
 
   void on_pong(std::string_view) override { ++worker_.stats_.pongs_received; }
@@ -72,11 +74,12 @@ class ConnectionFrameSink final : public FrameSink {
   int64_t now_ns_;
 };
 
-void Worker::open_connection(uint64_t conn_id, int64_t intended_ns) {
+void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice) {
   auto owned = std::make_unique<Connection>(profile_.max_message_size);
   Connection& conn = *owned;
   conn.id = conn_id;
   conn.intended_open_ns = intended_ns;
+  conn.abort_choice = abort_choice;
   conn.deadline_ns = intended_ns + to_ns(profile_.target.connect_timeout);
   connections_.emplace(conn_id, std::move(owned));
   ++stats_.connects_attempted;
@@ -120,6 +123,7 @@ int Worker::on_connected(Connection& conn) {
   const int64_t now = monotonic_now_ns();
   conn.connected_ns = now;
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
+  disable_nagle(lws_get_socket_fd(conn.wsi));
 
   UpgradeRequest request;
   request.path_and_query = target_.url.path_and_query;
@@ -129,9 +133,14 @@ int Worker::on_connected(Connection& conn) {
   request.origin = profile_.target.origin;
   request.subprotocols = profile_.target.subprotocols;
   request.headers = target_.headers;
+  const std::string request_bytes = build_upgrade_request(request);
+  if (conn.abort_choice) {
+    begin_handshake_abort(conn, request_bytes);
+    return 0;
+  }
   conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(request.key),
                                                         profile_.target.subprotocols);
-  queue_bytes(conn, build_upgrade_request(request));
+  queue_bytes(conn, request_bytes);
   conn.state = Connection::State::upgrading;
   conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
   rearm(conn);
@@ -148,6 +157,7 @@ void Worker::on_connect_error(Connection& conn, const char* why) {
 int Worker::on_receive(Connection& conn, const char* data, size_t len) {
   stats_.bytes_received += len;
   if (conn.state == Connection::State::upgrading) return on_upgrade_bytes(conn, data, len);
+  if (conn.abort_choice) return 0;  // an aborted handshake ignores whatever the server answers
   if (conn.state == Connection::State::open || conn.state == Connection::State::closing)
     return on_frame_bytes(conn, data, len);
   return 0;

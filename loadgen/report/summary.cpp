@@ -125,10 +125,16 @@ std::string latency_table(const RunStats& st) {
   table.add_row({"latency", "count", "p50", "p90", "p99", "max"});
   const std::pair<const char*, const LatencyHistogram*> rows[] = {
       {"connect", &st.connect_latency}, {"handshake", &st.handshake_latency}, {"message_rtt", &st.message_rtt}};
-  for (const auto& [name, h] : rows) {
-    std::vector<std::string> row{name, to_string(h->count())};
-    for (auto& cell : quantile_cells(*h)) row.push_back(std::move(cell));
+  auto add = [&](const std::string& name, const LatencyHistogram& h) {
+    std::vector<std::string> row{name, to_string(h.count())};
+    for (auto& cell : quantile_cells(h)) row.push_back(std::move(cell));
     table.add_row(std::move(row));
+  };
+  for (const auto& [name, h] : rows) add(name, *h);
+  // When the server ended TCP after each pattern began: how long a server takes to give up on a peer.
+  for (int i = 0; i < kClosePatternCount; ++i) {
+    const LatencyHistogram& h = st.patterns[i].server_tcp_close_latency;
+    if (h.count() > 0) add(std::string("tcp_end/") + wsl::to_string(static_cast<ClosePattern>(i)), h);
   }
   return table.render();
 }

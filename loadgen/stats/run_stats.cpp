@@ -8,6 +8,7 @@ void PatternStats::merge(const PatternStats& other) {
   for (int i = 0; i < kCloseOutcomeCount; ++i) outcomes[i] += other.outcomes[i];
   for (const auto& [code, n] : other.codes_received) codes_received[code] += n;
   close_latency.merge(other.close_latency);
+  server_tcp_close_latency.merge(other.server_tcp_close_latency);
 }
 
 uint64_t RunStats::connect_error_total() const {

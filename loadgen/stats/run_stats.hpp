@@ -26,7 +26,8 @@ struct PatternStats {
   uint64_t started = 0;                             // closes begun with this pattern
   std::array<uint64_t, kCloseOutcomeCount> outcomes{};
   std::map<int, uint64_t> codes_received;           // server's Close code (1005 = none given); 0 = no Close frame
-  LatencyHistogram close_latency;                   // from intended close time to handshake completion
+  LatencyHistogram close_latency;                   // from intended close time to the server's Close frame
+  LatencyHistogram server_tcp_close_latency;        // from intended close time to the server ending TCP (FIN or RST)
 
   void merge(const PatternStats& other);
 };
