@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "cli/exit_codes.hpp"
 #include "cli/signal_watcher.hpp"
 #include "engine/monotonic_clock.hpp"
+#include "engine/open_fd_count.hpp"
 #include "engine/worker.hpp"
 #include "profile/load_profile.hpp"
 #include "report/summary.hpp"
@@ -101,17 +103,21 @@ int run_run_command(const Command& command) {
   const unsigned workers = worker_count(profile);
   std::vector<std::unique_ptr<Worker>> pool;
   std::atomic<bool> interrupted{false};
+  std::mutex pool_mutex;  // the signal thread reaches the workers only while they exist
   SignalWatcher signals([&](int count) {
     interrupted = true;
     const StopRequest request = count == 1 ? StopRequest::drain : StopRequest::abort;
     if (count == 1) std::cerr << "\nwsloadgen: interrupted: closing open connections (again to abort)\n";
+    std::lock_guard<std::mutex> lock(pool_mutex);
     for (auto& worker : pool) worker->request_stop(request);
   });
 
+  const int fds_before = count_open_fds();
   // A common start a little ahead, so every worker's schedule begins at the same instant.
   const int64_t start_ns = monotonic_now_ns() + 20'000'000;
   for (unsigned i = 0; i < workers; ++i) {
     Share share{command.shard_index, command.shard_count, i, workers};
+    std::lock_guard<std::mutex> lock(pool_mutex);
     pool.push_back(std::make_unique<Worker>(profile, target, share, start_ns));
     if (!pool.back()->init(&error)) {
       std::cerr << "wsloadgen: cannot run: " << error << "\n";
@@ -136,6 +142,12 @@ int run_run_command(const Command& command) {
   summary.cycles_completed = interrupted ? 0 : profile.cycles;
   summary.interrupted = interrupted;
   for (const auto& worker : pool) summary.stats.merge(worker->stats());
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    pool.clear();  // destroys the lws contexts: every socket of the run must be gone after this
+  }
+  summary.generator_fds_before = fds_before;
+  summary.generator_fds_after = count_open_fds();
 
   const std::vector<CheckResult> checks = evaluate_threshold_checks(profile.checks, summary.stats);
   bool all_passed = true;

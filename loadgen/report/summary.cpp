@@ -147,6 +147,10 @@ std::string render_summary(const RunSummary& s) {
   out += messages_line(s.stats);
   out += pings_line(s.stats);
   out += server_line(s.stats);
+  if (s.generator_fds_before >= 0)
+    out += "generator    fds before " + to_string(uint64_t(s.generator_fds_before)) + "  after " +
+           to_string(uint64_t(std::max(0, s.generator_fds_after))) +
+           (s.generator_fds_after == s.generator_fds_before ? "" : "  (LEAKED)") + "\n";
   out += closes_table(s.stats);
   out += latency_table(s.stats);
   for (const auto& line : s.check_lines) out += line + "\n";

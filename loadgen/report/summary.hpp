@@ -18,6 +18,8 @@ struct RunSummary {
   uint32_t cycles_completed = 0;
   bool interrupted = false;
   RunStats stats;
+  int generator_fds_before = -1;         // the generator's own open fds before the workers started
+  int generator_fds_after = -1;          // ... and after they were torn down: equal when nothing leaked
   std::vector<std::string> check_lines;  // e.g. "PASS handshake error ratio 0.0000 <= 0.0010"; filled by others
   std::string verdict;                   // "PASS" / "FAIL" / "INTERRUPTED"
 };
