@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
       options.host = command.host;
       options.port = command.port;
       options.faults = command.faults;
+      options.idle_timeout = command.idle_timeout;
       return run_serve_command(options);
     }
     case Command::Kind::run:

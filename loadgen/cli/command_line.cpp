@@ -1,6 +1,8 @@
 // Parses wsloadgen's argv into a Command.
 #include "cli/command_line.hpp"
 
+#include "profile/units.hpp"
+
 #include <charconv>
 
 namespace wsl {
@@ -36,7 +38,7 @@ Usage:
                              [--metrics-listen HOST:PORT] [--shard I/N]
                              [--progress auto|plain|off] [--seed N]
   wsloadgen validate PROFILE.yaml [--set KEY=VALUE]...
-  wsloadgen serve [--port P] [--host ADDR] [--fault NAME]...
+  wsloadgen serve [--port P] [--host ADDR] [--fault NAME]... [--idle-timeout 40s]
   wsloadgen --help | --version
 
 Exit codes: 0 passed, 1 a check failed, 2 usage or profile error,
@@ -116,6 +118,11 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
       cmd.host = v;
     } else if (flag.name == "--fault" && is_serve) {
       cmd.faults.push_back(v);
+    } else if (flag.name == "--idle-timeout" && is_serve) {
+      auto parsed = parse_duration(v);
+      if (!parsed.value || *parsed.value < std::chrono::seconds(2))
+        return fail("--idle-timeout expects a duration of at least 2s such as 40s, got '" + v + "'");
+      cmd.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(*parsed.value);
     } else {
       return fail("unknown option '" + flag.name + "' for " + verb + "; see --help");
     }

@@ -1,6 +1,7 @@
 // Parses wsloadgen's argv into a Command; pure, so every flag and error is unit-tested.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ struct Command {
   int port = 0;
   std::string host = "127.0.0.1";
   std::vector<std::string> faults;
+  std::chrono::seconds idle_timeout{40};
 };
 
 struct CommandLineResult {

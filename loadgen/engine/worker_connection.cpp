@@ -107,16 +107,17 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
     // Spread by global id so every shard and worker uses every address evenly.
     info.iface = spec.source_addresses[conn_id % spec.source_addresses.size()].c_str();
   }
-  if (!lws_client_connect_via_info(&info)) {
-    // lws may already have reported the failure through the callback, which ended the connection.
-    auto it = connections_.find(conn_id);
-    if (it != connections_.end()) {
-      ++stats_.connect_errors["connect_failed"];
-      connections_.erase(it);
-    }
+  const bool started = lws_client_connect_via_info(&info) != nullptr;
+  // lws may already have reported a failure through the callback, which erased the connection:
+  // look it up again rather than trusting `conn`.
+  auto it = connections_.find(conn_id);
+  if (it == connections_.end()) return;
+  if (!started) {
+    ++stats_.connect_errors["connect_failed"];
+    connections_.erase(it);
     return;
   }
-  rearm(conn);
+  rearm(*it->second);
 }
 
 int Worker::on_connected(Connection& conn) {

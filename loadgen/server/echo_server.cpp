@@ -1,6 +1,8 @@
 // Sets up the echo server's lws context and vhost and runs its service loop until told to stop.
 #include "server/echo_server.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -24,8 +26,6 @@ namespace {
 constexpr lws_usec_t kStopCheckInterval = 50 * LWS_US_PER_MS;
 constexpr unsigned kTimeoutSecs = 10;       // handshakes, close acks and other lws waits
 constexpr unsigned kHeaderPoolSize = 256;   // upgrades parsed at once; the rest queue
-constexpr uint16_t kIdleSecsBeforePing = 20;
-constexpr uint16_t kIdleSecsBeforeHangup = 40;
 
 constexpr unsigned kTicksPerHeapTrim = 20;  // at most once a second
 
@@ -48,6 +48,8 @@ void return_freed_memory(HousekeepingTimer& timer) {
 void on_housekeeping_tick(lws_sorted_usec_list_t* sul) {
   auto* timer = reinterpret_cast<HousekeepingTimer*>(sul);
   return_freed_memory(*timer);
+  // Every 50 ms: slow-close replies are on time to within a tick, departed peers released as fast.
+  timer->state->held_closes.tick(HeldCloses::Clock::now());
   lws_sul_schedule(timer->context, 0, &timer->sul, on_housekeeping_tick, kStopCheckInterval);
 }
 
@@ -114,8 +116,9 @@ void release_leaks(EchoServerState& state) {
 int run_echo_server(const ServeOptions& options, const std::atomic<bool>* stop,
                     const std::function<void(int port)>& on_listening, std::string* error,
                     ServerCounters* counters_out) {
-  EchoServerState state;
-  if (int rc = check_faults(options.faults, &state.faults, error); rc != 0) return rc;
+  FaultModes faults;
+  if (int rc = check_faults(options.faults, &faults, error); rc != 0) return rc;
+  EchoServerState state(faults);
   std::strcpy(state.protocol_name.data(), "wsloadgen-echo");
 
   struct lws_protocols protocols[2] = {};
@@ -126,8 +129,9 @@ int run_echo_server(const ServeOptions& options, const std::atomic<bool>* stop,
   // Ping an idle peer after 20 s and drop it 20 s later if it never answered; no-ping-timeout
   // stretches both to the longest lws allows (about 18 hours), i.e. never during a run.
   lws_retry_bo_t idle_policy = {};
-  idle_policy.secs_since_valid_ping = state.faults.no_ping_timeout ? 65534 : kIdleSecsBeforePing;
-  idle_policy.secs_since_valid_hangup = state.faults.no_ping_timeout ? 65535 : kIdleSecsBeforeHangup;
+  const auto idle_secs = uint16_t(std::clamp<int64_t>(options.idle_timeout.count(), 2, 65535));
+  idle_policy.secs_since_valid_ping = state.faults.no_ping_timeout ? 65534 : uint16_t(idle_secs / 2);
+  idle_policy.secs_since_valid_hangup = state.faults.no_ping_timeout ? 65535 : idle_secs;
 
   struct lws_context_creation_info info;
   std::memset(&info, 0, sizeof(info));
@@ -171,6 +175,11 @@ int run_echo_server(const ServeOptions& options, const std::atomic<bool>* stop,
   lws_context_destroy(context);  // closes what is still open, through our CLOSED callback
 
   release_leaks(state);
+  // A held peer still connected now never got (or never will get) our Close; stopping ends it.
+  // One last tick first, so a peer that left since the previous tick is not counted as held.
+  state.held_closes.tick(HeldCloses::Clock::now());
+  state.counters.held_at_stop = state.held_closes.size();
+  state.held_closes.release_all();
   if (counters_out) *counters_out = state.counters;
   return 0;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";   // loopback by default
   int port = 0;                     // 0: pick a free port
   std::vector<std::string> faults;  // names from `--fault` (see fault_mode.hpp)
+  // A peer that proves no liveness for this long is dropped; it is pinged at half of it.
+  // lws counts whole seconds, so this is rounded down, with a floor of 2 s.
+  std::chrono::seconds idle_timeout{40};
 };
 
 // Serves until *stop becomes true (checked at least every 50 ms; a signal handler may set it).

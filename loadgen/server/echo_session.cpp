@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/echo_server_state.hpp"
+#include "server/socket_takeover.hpp"
 #include "server/subprotocol_choice.hpp"
 
 namespace wsl {
@@ -142,6 +143,23 @@ void leak_aborted_connection(struct lws* wsi, EchoServerState& state) {
   state.leaked_memory.push_back(std::move(block));
 }
 
+// no-close-reply and slow-close: lws 4.1 answers a Close itself as soon as our callback returns 0,
+// so the server takes the socket away from lws and answers late or never. True when it did, and
+// the callback must then return non-zero so lws forgets the connection.
+bool hold_close_if_faulty(struct lws* wsi, const void* in, size_t len, EchoServerState& state) {
+  if (!state.faults.no_close_reply && !state.faults.slow_close) return false;
+  int real = take_socket_from_lws(wsi);
+  if (real < 0) return false;  // out of descriptors: answer normally rather than fail the connection
+  state.held_closes.hold(real, std::string(static_cast<const char*>(in), len),
+                         HeldCloses::Clock::now());
+  if (state.faults.no_close_reply) {
+    state.counters.close_replies_withheld++;
+  } else {
+    state.counters.close_replies_delayed++;
+  }
+  return true;
+}
+
 }  // namespace
 
 size_t echo_session_storage_size() { return sizeof(SessionSlot); }
@@ -171,6 +189,7 @@ int echo_protocol_callback(struct lws* wsi, enum lws_callback_reasons reason, vo
     case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
       slot->session->peer_sent_close = true;
       record_peer_close(in, len, server_state(wsi).counters);
+      if (hold_close_if_faulty(wsi, in, len, server_state(wsi))) return -1;
       return 0;  // lws then echoes the Close (same code and reason) and closes TCP
     case LWS_CALLBACK_CLOSED: {
       auto& state = server_state(wsi);

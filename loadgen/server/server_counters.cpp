@@ -13,7 +13,10 @@ std::string server_counters_json(const ServerCounters& counters) {
     first = false;
     json += '"' + std::to_string(code) + "\":" + std::to_string(count);
   }
-  json += "},\"closed_without_close_frame\":" + std::to_string(counters.closed_without_close_frame) + '}';
+  json += "},\"closed_without_close_frame\":" + std::to_string(counters.closed_without_close_frame);
+  json += ",\"close_replies_withheld\":" + std::to_string(counters.close_replies_withheld);
+  json += ",\"close_replies_delayed\":" + std::to_string(counters.close_replies_delayed);
+  json += ",\"held_at_stop\":" + std::to_string(counters.held_at_stop) + '}';
   return json;
 }
 

@@ -15,10 +15,14 @@ struct ServerCounters {
   std::map<int, std::uint64_t> close_codes;      // Close frames received, by code (1005: no code)
   std::uint64_t closed_without_close_frame = 0;  // connections that ended with no Close from the peer
   std::uint64_t open_connections = 0;            // established and not yet closed
+  std::uint64_t close_replies_withheld = 0;      // peer Closes never answered (no-close-reply)
+  std::uint64_t close_replies_delayed = 0;       // peer Closes answered late (slow-close)
+  std::uint64_t held_at_stop = 0;                // of those, peers still connected when the server stopped
 };
 
 // One JSON object on one line, the shape `wsloadgen serve` prints at shutdown:
-// {"handshakes":N,"messages":N,"bytes":N,"close_codes":{"1000":N},"closed_without_close_frame":N}
+// {"handshakes":N,"messages":N,"bytes":N,"close_codes":{"1000":N},"closed_without_close_frame":N,
+//  "close_replies_withheld":N,"close_replies_delayed":N,"held_at_stop":N}
 std::string server_counters_json(const ServerCounters& counters);
 
 }  // namespace wsl

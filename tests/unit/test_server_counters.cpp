@@ -10,7 +10,8 @@ namespace {
 TEST(ServerCountersJson, EmptyCounters) {
   EXPECT_EQ(server_counters_json(ServerCounters{}),
             "{\"handshakes\":0,\"messages\":0,\"bytes\":0,\"close_codes\":{},"
-            "\"closed_without_close_frame\":0}");
+            "\"closed_without_close_frame\":0,\"close_replies_withheld\":0,"
+            "\"close_replies_delayed\":0,\"held_at_stop\":0}");
 }
 
 TEST(ServerCountersJson, CloseCodesInAscendingOrder) {
@@ -22,9 +23,12 @@ TEST(ServerCountersJson, CloseCodesInAscendingOrder) {
   counters.close_codes[1000] = 3;
   counters.closed_without_close_frame = 1;
   counters.open_connections = 9;  // not part of the shutdown line: always 0 by then
+  counters.close_replies_delayed = 2;
+  counters.held_at_stop = 1;
   EXPECT_EQ(server_counters_json(counters),
             "{\"handshakes\":5,\"messages\":7,\"bytes\":1234567890123,"
-            "\"close_codes\":{\"1000\":3,\"4001\":1},\"closed_without_close_frame\":1}");
+            "\"close_codes\":{\"1000\":3,\"4001\":1},\"closed_without_close_frame\":1,"
+            "\"close_replies_withheld\":0,\"close_replies_delayed\":2,\"held_at_stop\":1}");
 }
 
 TEST(SubprotocolChoice, FirstOfferedNameWins) {
