@@ -162,8 +162,8 @@ void Worker::on_probe(Connection& conn, int64_t now_ns) {
     return;
   }
   // The server gave up on a peer that went quiet: that is the answer the pattern was waiting for.
+  // Record it, but keep holding: SPEC §3 has the client end TCP only when the hold expires.
   on_server_ended_tcp(conn, now_ns);
-  kill(conn);
 }
 
 void Worker::on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns) {

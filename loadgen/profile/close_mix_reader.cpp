@@ -17,7 +17,9 @@ using P = ClosePattern;
 
 // The patterns a pattern-specific key applies to; empty for keys every pattern takes.
 std::vector<ClosePattern> patterns_taking(std::string_view key) {
-  if (key == "code" || key == "reason") return {P::clean, P::close_no_wait, P::close_timeout, P::invalid_close};
+  // server_close uses them when the hold ends and it closes cleanly itself.
+  if (key == "code" || key == "reason")
+    return {P::clean, P::close_no_wait, P::close_timeout, P::server_close, P::invalid_close};
   if (key == "hold") return {P::close_timeout, P::stall, P::ignore_server_close, P::server_close};
   if (key == "at") return {P::handshake_abort};
   if (key == "by") return {P::handshake_abort, P::mid_message};

@@ -45,7 +45,8 @@ void write_choice(YAML::Emitter& out, const CloseChoice& c) {
   out << YAML::Flow << YAML::BeginMap;
   key(out, "pattern"), out << to_string(p);
   key(out, "weight"), out << format_number(c.weight);
-  if (p == P::clean || p == P::close_no_wait || p == P::close_timeout || p == P::invalid_close) {
+  if (p == P::clean || p == P::close_no_wait || p == P::close_timeout || p == P::server_close ||
+      p == P::invalid_close) {
     key(out, "code"), out << c.code;
     key(out, "reason"), out << c.reason;
   }
