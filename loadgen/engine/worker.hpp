@@ -32,6 +32,8 @@ class Worker {
 
   // Creates the lws context; returns false with *error set when it cannot.
   bool init(std::string* error);
+  // When the schedule's time 0 is (monotonic ns); set before run().
+  void set_start(int64_t run_start_ns) { run_start_ns_ = run_start_ns; }
   // Runs the event loop on the calling thread until this worker's share of the run is over.
   void run();
   // Thread-safe: asks the loop to drain or abort, and wakes it.
@@ -86,7 +88,7 @@ class Worker {
   const Profile& profile_;
   const ResolvedTarget& target_;
   const Share share_;
-  const int64_t run_start_ns_;
+  int64_t run_start_ns_;
   Schedule schedule_;
   ScheduledEvent pending_event_;
   bool schedule_done_ = false;

@@ -143,6 +143,14 @@ void leak_aborted_connection(struct lws* wsi, EchoServerState& state) {
   state.leaked_memory.push_back(std::move(block));
 }
 
+// leak-memory=SIZE: a server that leaks only memory, however cleanly its connections end (a positive
+// control for the RSS trend across cycles).
+void leak_memory(uint64_t bytes, EchoServerState& state) {
+  auto block = std::make_unique<char[]>(bytes);
+  std::memset(block.get(), 0x5a, bytes);  // touch it so it shows up in RSS
+  state.leaked_memory.push_back(std::move(block));
+}
+
 // no-close-reply and slow-close: lws 4.1 answers a Close itself as soon as our callback returns 0,
 // so the server takes the socket away from lws and answers late or never. True when it did, and
 // the callback must then return non-zero so lws forgets the connection.
@@ -176,6 +184,7 @@ int echo_protocol_callback(struct lws* wsi, enum lws_callback_reasons reason, vo
       auto& counters = server_state(wsi).counters;
       counters.handshakes++;
       counters.open_connections++;
+      if (auto bytes = server_state(wsi).faults.leak_memory) leak_memory(*bytes, server_state(wsi));
       return 0;
     }
     case LWS_CALLBACK_RECEIVE:

@@ -1,6 +1,8 @@
 // Parsing and validation of the reference server's `--fault` words (pure, no I/O).
 #include "server/fault_mode.hpp"
 
+#include "profile/units.hpp"
+
 #include <cctype>
 #include <cstdint>
 
@@ -8,6 +10,7 @@ namespace wsl {
 namespace {
 
 constexpr std::string_view kSlowClosePrefix = "slow-close=";
+constexpr std::string_view kLeakMemoryPrefix = "leak-memory=";
 
 // Reads `500ms`, `2s`, `1m`, `1h` (a whole number and a unit); the profile units are richer, but a
 // fault only ever needs a plain delay.
@@ -39,6 +42,13 @@ bool parse_one(const std::string& name, FaultModes* out, std::string* error) {
       return false;
     }
     out->slow_close = *delay;
+  } else if (name.starts_with(kLeakMemoryPrefix)) {
+    auto size = parse_size(std::string_view(name).substr(kLeakMemoryPrefix.size()));
+    if (!size.value || *size.value == 0) {
+      *error = "--fault " + name + ": expected a size such as 64KiB or 1MiB after leak-memory=";
+      return false;
+    }
+    out->leak_memory = *size.value;
   } else if (name == "slow-close") {
     *error = "--fault slow-close needs a duration, e.g. slow-close=2s";
     return false;
@@ -52,7 +62,7 @@ bool parse_one(const std::string& name, FaultModes* out, std::string* error) {
 }  // namespace
 
 std::string known_fault_names() {
-  return "no-close-reply, slow-close=DURATION, no-ping-timeout, leak-on-abort";
+  return "no-close-reply, slow-close=DURATION, no-ping-timeout, leak-on-abort, leak-memory=SIZE";
 }
 
 bool parse_fault_modes(const std::vector<std::string>& names, FaultModes* out, std::string* error) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ struct FaultModes {
   std::optional<std::chrono::milliseconds> slow_close;  // answer a peer's Close only after this delay
   bool no_ping_timeout = false;                         // never drop peers that stop answering pings
   bool leak_on_abort = false;                           // keep the fd and some memory of dropped peers
+  std::optional<uint64_t> leak_memory;                  // keep this many bytes per connection, forever
 
   bool operator==(const FaultModes&) const = default;
 };

@@ -60,7 +60,8 @@ TEST(FaultMode, UnknownNameListsTheKnownOnes) {
   std::string error;
   EXPECT_FALSE(parse_fault_modes({"leak-on-abort", "no-close"}, &faults, &error));
   EXPECT_NE(error.find("no-close:"), std::string::npos) << error;
-  for (const char* known : {"no-close-reply", "slow-close=DURATION", "no-ping-timeout", "leak-on-abort"})
+  for (const char* known :
+       {"no-close-reply", "slow-close=DURATION", "no-ping-timeout", "leak-on-abort", "leak-memory=SIZE"})
     EXPECT_NE(error.find(known), std::string::npos) << known << " missing from: " << error;
 }
 
@@ -80,6 +81,16 @@ TEST(FaultMode, EveryFaultIsEnacted) {
   FaultModes withholding;
   withholding.no_close_reply = true;
   EXPECT_TRUE(unimplemented_faults(withholding).empty());
+}
+
+TEST(FaultMode, LeakMemoryTakesASize) {
+  FaultModes faults;
+  std::string error;
+  ASSERT_TRUE(parse_fault_modes({"leak-memory=256KiB"}, &faults, &error)) << error;
+  EXPECT_EQ(faults.leak_memory, 256u * 1024);
+  EXPECT_FALSE(parse_fault_modes({"leak-memory=lots"}, &faults, &error));
+  EXPECT_NE(error.find("leak-memory=lots"), std::string::npos) << error;
+  EXPECT_FALSE(parse_fault_modes({"leak-memory=0"}, &faults, &error));
 }
 
 }  // namespace

@@ -10,7 +10,9 @@ Prints "listening on ws://127.0.0.1:PORT/" once ready, serves until SIGTERM/SIGI
 (JSON, schema below) and exits 0. With --events it also prints one line per finished connection:
     ended {"index": I, "peer_port": P, "tcp_end": "fin"}
 
-Modes (repeatable): close-reply (default), no-close-reply, server-close-after=SECONDS, no-reply-to-ping.
+Modes (repeatable): close-reply (default), no-close-reply, server-close-after=SECONDS, no-reply-to-ping,
+leak-on-abort (a connection whose client left without a Close frame is never closed: its socket stays
+in CLOSE_WAIT and its fd open, the classic unreleased-socket leak, as a positive control for the monitor).
 
 FILE: {"version": 1, "modes": [...], "port": P, "started_at": MONO, "connections": [record, ...]}
 in accept order; see new_record() for a record's fields and record_frame() for a frame's.
@@ -231,10 +233,11 @@ class Behaviour:
         self.close_reply = "no-close-reply" not in self.modes
         self.reply_to_ping = "no-reply-to-ping" not in self.modes
         self.server_close_after = None
+        self.leak_on_abort = "leak-on-abort" in self.modes
         for mode in self.modes:
             if mode.startswith("server-close-after="):
                 self.server_close_after = float(mode.split("=", 1)[1])
-            elif mode not in ("close-reply", "no-close-reply", "no-reply-to-ping"):
+            elif mode not in ("close-reply", "no-close-reply", "no-reply-to-ping", "leak-on-abort"):
                 raise ValueError(f"unknown mode {mode!r}")
         if "close-reply" in self.modes and not self.close_reply:
             raise ValueError("close-reply and no-close-reply contradict each other")
@@ -313,6 +316,7 @@ class Oracle:
         self.announce_events = announce_events
         self.selector = selectors.DefaultSelector()
         self.connections = []
+        self.leaked = []                 # leak-on-abort: sockets deliberately never closed
         self.timers = []                 # heap of (deadline, sequence, connection, action)
         self.timer_sequence = 0
         self.stopping = False
@@ -559,7 +563,10 @@ class Oracle:
         self.record_leftover(conn)
         conn.ended = True
         self.selector.unregister(conn.sock)
-        conn.sock.close()
+        if self.behaviour.leak_on_abort and rec["client_close_t"] is None:
+            self.leaked.append(conn.sock)  # never closed: CLOSE_WAIT after a FIN, an open fd either way
+        else:
+            conn.sock.close()
         if self.announce_events:
             event = {"index": conn.index, "peer_port": rec["peer_port"], "tcp_end": how}
             print(f"ended {json.dumps(event)}", flush=True)

@@ -1,0 +1,118 @@
+// Everything a run needs before the load starts: limits, the target (embedded or resolved), preflight, monitor.
+#include "cli/run_preparation.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/exit_codes.hpp"
+#include "monitor/listening_owner.hpp"
+#include "target/local_address.hpp"
+#include "target/preflight.hpp"
+#include "target/target_address.hpp"
+
+namespace wsl {
+namespace {
+
+// Head-room over one fd per connection: lws' own fds, the embedded server's pipe, stdio, the monitor.
+constexpr uint64_t kSpareFds = 64;
+
+uint64_t peak_connections(const Profile& profile, uint32_t shard_count) {
+  uint64_t peak = 0;
+  for (const auto& phase : profile.phases) peak = std::max<uint64_t>(peak, phase.connections.value_or(0));
+  return (peak + shard_count - 1) / shard_count;
+}
+
+// Raises the soft open-file limit as far as needed and allowed; returns an error line when it cannot.
+std::string ensure_fd_limit(uint64_t connections) {
+  const uint64_t needed = connections + kSpareFds;
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur >= needed) return "";
+  if (limit.rlim_max >= needed) {
+    limit.rlim_cur = needed;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) return "";
+  }
+  return "the profile needs up to " + std::to_string(connections) + " open connections (" +
+         std::to_string(needed) + " file descriptors) but the open-file limit is " +
+         std::to_string(limit.rlim_max) + ": raise it (ulimit -n " + std::to_string(needed) +
+         "), lower phases[].connections, or split the load with --shard I/N";
+}
+
+int cannot_run(const std::string& why) {
+  std::cerr << "wsloadgen: cannot run: " << why << "\n";
+  return kExitCannotProceed;
+}
+
+}  // namespace
+
+int prepare_run(const Profile& profile, const Command& command, PreparedRun* prepared) {
+  if (std::string problem = ensure_fd_limit(peak_connections(profile, command.shard_count)); !problem.empty())
+    return cannot_run(problem);
+
+  std::string url_text = profile.target.url;
+  std::string error;
+  if (url_text.empty()) {
+    prepared->embedded = std::make_unique<EmbeddedServerProcess>();
+    if (!prepared->embedded->start(&error)) return cannot_run(error);
+    url_text = prepared->embedded->url();
+  }
+  std::optional<TargetUrl> url = parse_target_url(url_text, &error);
+  if (!url) {
+    std::cerr << "wsloadgen: " << error << "\n";
+    return kExitUsage;
+  }
+  ResolvedTarget& target = prepared->target;
+  target.url = *url;
+  std::optional<std::string> address = resolve_target_address(target.url, &error);
+  if (!address) return cannot_run(error);
+  target.address = *address;
+  if (std::string problem = preflight_target(target.url, target.address, profile.target); !problem.empty()) {
+    // The message quotes the URL, which may carry a secret from the environment.
+    if (profile.target.url_secret)
+      problem = "target " + target.address + ":" + std::to_string(target.url.port) + " (target.url redacted) is not usable";
+    return cannot_run(problem);
+  }
+  for (const auto& header : profile.target.headers) target.headers.emplace_back(header.name, header.value);
+
+  if (prepared->embedded) prepared->target_label = "embedded server " + target.url.to_string();
+  else prepared->target_label = profile.target.url_secret ? "<redacted: target.url uses ${VAR}>" : target.url.to_string();
+  return kExitPassed;
+}
+
+std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prepared, int64_t epoch_ns) {
+  const MonitorSpec& spec = profile.monitor;
+  MonitorTarget target;
+  const bool same_host = prepared.embedded || is_local_address(prepared.target.address);
+  if (same_host) target.port = prepared.target.url.port;
+  if (prepared.embedded) {
+    target.pid = prepared.embedded->pid();
+  } else if (spec.pid_mode == MonitorSpec::PidMode::pid) {
+    target.pid = spec.pid;
+  } else if (spec.pid_mode == MonitorSpec::PidMode::pid_file) {
+    target.pid = read_pid_file(spec.pid_file);
+    if (!target.pid) std::cerr << "wsloadgen: monitor: cannot read a pid from " << spec.pid_file << "\n";
+  } else if (spec.pid_mode == MonitorSpec::PidMode::auto_detect && same_host) {
+    target.pid = find_listening_pid(prepared.target.url.port);
+    if (!target.pid)
+      std::cerr << "wsloadgen: monitor: no process of ours can be seen listening on port "
+                << prepared.target.url.port << "; watching its sockets only\n";
+  }
+  if (spec.pid_mode == MonitorSpec::PidMode::none) target.pid.reset();
+  target.scrape_url = spec.scrape;
+  target.scrape_series = spec.series;
+  if (!target.pid && !target.port && target.scrape_url.empty()) {
+    prepared.monitor_note = "remote target without monitor.scrape";
+    return nullptr;
+  }
+  auto monitor = std::make_unique<Monitor>(target, spec.interval, epoch_ns);
+  std::string error;
+  if (!monitor->start(&error)) {
+    prepared.monitor_note = error;
+    return nullptr;
+  }
+  return monitor;
+}
+
+}  // namespace wsl

@@ -1,0 +1,34 @@
+// The generator's threads for one pass over the schedule: starts the workers, forwards stop requests, merges stats.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/worker.hpp"
+
+namespace wsl {
+
+class WorkerPool {
+ public:
+  WorkerPool(const Profile& profile, const ResolvedTarget& target, uint32_t shard_index, uint32_t shard_count,
+             unsigned workers);
+  ~WorkerPool();
+
+  // Creates every worker's lws context; false with *error set when one cannot be created.
+  bool init(std::string* error);
+  // Runs the workers from `start_ns` until each has finished its share; returns their merged stats.
+  RunStats run(int64_t start_ns);
+  // Thread-safe, also before run(): drain or abort every worker.
+  void request_stop(StopRequest request);
+  // Destroys the workers and their lws contexts now, releasing every socket of the run.
+  void release();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  StopRequest requested_ = StopRequest::none;
+};
+
+}  // namespace wsl

@@ -1,0 +1,94 @@
+// The monitor thread: samples the server under test every interval into a time series for the verdict.
+#include "monitor/monitor.hpp"
+
+#include "engine/monotonic_clock.hpp"
+#include "report/human_units.hpp"
+
+namespace wsl {
+namespace {
+
+constexpr uint8_t kTcpListenState = 10;  // the kernel's TCP_LISTEN
+
+}  // namespace
+
+Monitor::Monitor(MonitorTarget target, Duration interval, int64_t epoch_ns)
+    : target_(std::move(target)), interval_(interval), epoch_ns_(epoch_ns) {}
+
+Monitor::~Monitor() { stop(); }
+
+bool Monitor::start(std::string* error) {
+  if (target_.port) {
+    std::string why;
+    sock_diag_ = SockDiagQuery::open(why);
+    if (!sock_diag_) {
+      *error = "cannot open netlink sock_diag: " + why;
+      return false;
+    }
+  }
+  if (!target_.pid && !target_.port && target_.scrape_url.empty()) {
+    *error = "nothing to monitor";
+    return false;
+  }
+  thread_ = std::thread([this] { loop(); });
+  return true;
+}
+
+void Monitor::stop() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Monitor::loop() {
+  std::unique_lock<std::mutex> lock(wake_mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    sample_now();
+    lock.lock();
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
+ResourceSample Monitor::sample_now() {
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  ResourceSample sample = take_sample();
+  series_.push_back(sample);
+  return sample;
+}
+
+ResourceSample Monitor::take_sample() {
+  ResourceSample sample;
+  sample.at_ns = monotonic_now_ns() - epoch_ns_;
+  if (target_.pid) {
+    sample.process = sample_process(*target_.pid);
+    if ((!sample.process || !sample.process->alive) && !target_lost_)
+      target_lost_ = "server pid " + std::to_string(*target_.pid) + " was gone at " +
+                     human_duration(Duration(sample.at_ns));
+  }
+  if (sock_diag_ && target_.port) {
+    std::string why;
+    if (auto table = sample_server_sockets(*sock_diag_, *target_.port, why)) {
+      sample.sockets = table->counts();
+      int64_t owned = 0;
+      for (const SocketEntry& entry : table->entries())
+        owned += entry.inode != 0 && entry.state != kTcpListenState;
+      sample.sockets_owned = owned;
+    }
+  }
+  return sample;
+}
+
+std::vector<ResourceSample> Monitor::series() const {
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  return series_;
+}
+
+std::optional<std::string> Monitor::target_lost() const {
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  return target_lost_;
+}
+
+}  // namespace wsl

@@ -1,0 +1,70 @@
+// The monitor thread: samples the server under test every interval into a time series for the verdict.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "monitor/resource_sample.hpp"
+#include "monitor/sock_diag_query.hpp"
+#include "profile/profile.hpp"
+
+namespace wsl {
+
+// What to watch: a local process and port (same host), and/or a /metrics URL (any host).
+struct MonitorTarget {
+  std::optional<int> pid;
+  std::optional<uint16_t> port;  // server-side sockets of this local port, through sock_diag
+  std::string scrape_url;
+  std::vector<std::string> scrape_series;  // besides process_open_fds and process_resident_memory_bytes
+};
+
+class Monitor {
+ public:
+  Monitor(MonitorTarget target, Duration interval, int64_t epoch_ns);
+  ~Monitor();
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+  // Opens what sampling needs and starts the periodic thread; false with *error when nothing can be watched.
+  bool start(std::string* error);
+  void stop();
+
+  // Takes one sample now (also recorded in the series); safe alongside the periodic thread.
+  ResourceSample sample_now();
+
+  // Runs `f` while no sample is being taken (a sample opens transient fds, e.g. to list /proc/PID/fd).
+  template <typename F>
+  auto between_samples(F f) {
+    std::lock_guard<std::mutex> lock(sample_mutex_);
+    return f();
+  }
+
+  std::vector<ResourceSample> series() const;
+  // Set once the watched process is gone, saying when: every later comparison is meaningless.
+  std::optional<std::string> target_lost() const;
+  const MonitorTarget& target() const { return target_; }
+
+ private:
+  ResourceSample take_sample();  // callers hold sample_mutex_
+  void loop();
+
+  const MonitorTarget target_;
+  const Duration interval_;
+  const int64_t epoch_ns_;
+  std::optional<SockDiagQuery> sock_diag_;
+  mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
+  std::vector<ResourceSample> series_;
+  std::optional<std::string> target_lost_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace wsl
