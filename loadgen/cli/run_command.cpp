@@ -67,7 +67,8 @@ int run_run_command(const Command& command) {
   if (int code = prepare_run(profile, command, &prepared); code != kExitPassed) return code;
 
   const int64_t epoch_ns = monotonic_now_ns();
-  std::unique_ptr<Monitor> monitor = start_monitor(profile, prepared, epoch_ns);
+  ReclaimTracker reclaims;
+  std::unique_ptr<Monitor> monitor = start_monitor(profile, prepared, epoch_ns, &reclaims);
 
   const unsigned workers = worker_count(profile);
   std::atomic<bool> interrupted{false};
@@ -95,6 +96,7 @@ int run_run_command(const Command& command) {
   const int64_t start_ns = monotonic_now_ns();
   for (uint32_t cycle = 0; cycle < profile.cycles && !interrupted; ++cycle) {
     WorkerPool pool(one_cycle, prepared.target, command.shard_index, command.shard_count, workers);
+    if (monitor && monitor->target().port) pool.set_reclaim_tracker(&reclaims);
     std::string error;
     if (!pool.init(&error)) {
       std::cerr << "wsloadgen: cannot run: " << error << "\n";
@@ -122,7 +124,13 @@ int run_run_command(const Command& command) {
   const int64_t end_ns = monotonic_now_ns();
   summary.generator_fds_before = fds_before;
   summary.generator_fds_after = own_fds();
-  if (monitor) monitor->stop();
+  if (monitor) {
+    monitor->stop();
+    const ReclaimResults reclaimed = monitor->finish_reclaims();
+    for (int i = 0; i < kClosePatternCount; ++i)
+      summary.stats.patterns[i].server_reclaim_time.merge(reclaimed.reclaim_time[i]);
+    summary.stats.reclaim_stuck = reclaimed.stuck_by_state;
+  }
 
   summary.profile_name = profile.name;
   summary.target = prepared.target_label;

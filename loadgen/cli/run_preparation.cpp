@@ -81,7 +81,8 @@ int prepare_run(const Profile& profile, const Command& command, PreparedRun* pre
   return kExitPassed;
 }
 
-std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prepared, int64_t epoch_ns) {
+std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prepared, int64_t epoch_ns,
+                                       ReclaimTracker* reclaims) {
   const MonitorSpec& spec = profile.monitor;
   MonitorTarget target;
   const bool same_host = prepared.embedded || is_local_address(prepared.target.address);
@@ -107,6 +108,7 @@ std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prep
     return nullptr;
   }
   auto monitor = std::make_unique<Monitor>(target, spec.interval, epoch_ns);
+  monitor->set_reclaim_tracker(reclaims);
   std::string error;
   if (!monitor->start(&error)) {
     prepared.monitor_note = error;

@@ -25,6 +25,7 @@ int prepare_run(const Profile& profile, const Command& command, PreparedRun* pre
 
 // The monitor for this target, started; nullptr (with prepared->monitor_note saying why) when the server
 // cannot be watched from here.
-std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prepared, int64_t epoch_ns);
+std::unique_ptr<Monitor> start_monitor(const Profile& profile, PreparedRun& prepared, int64_t epoch_ns,
+                                       ReclaimTracker* reclaims);
 
 }  // namespace wsl

@@ -37,6 +37,7 @@ struct Connection {
   State state = State::connecting;
   CloseStep close_step = CloseStep::none;
 
+  uint16_t local_port = 0;        // our end's port: the server knows the connection by it
   int64_t intended_open_ns = 0;
   int64_t connected_ns = 0;
   int64_t deadline_ns = 0;        // connect/handshake or close deadline of the current state; 0 = none

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace wsl {
 
@@ -21,6 +22,9 @@ void disable_nagle(int fd);
 // Bytes written but not yet acknowledged by the peer. An RST discards them, so a pattern that
 // resets after writing waits for this to reach 0 first.
 size_t unacknowledged_bytes(int fd);
+
+// The socket's own port (0 when unknown).
+uint16_t local_port_of(int fd);
 
 // How the peer has ended the connection, read from the kernel without reading the socket: held
 // patterns that stop reading still learn whether and when the server gave up.

@@ -11,6 +11,7 @@
 #include "engine/connection.hpp"
 #include "engine/resolved_target.hpp"
 #include "engine/timer_queue.hpp"
+#include "monitor/reclaim_tracker.hpp"
 #include "plan/schedule.hpp"
 #include "profile/profile.hpp"
 #include "stats/run_stats.hpp"
@@ -34,6 +35,8 @@ class Worker {
   bool init(std::string* error);
   // When the schedule's time 0 is (monotonic ns); set before run().
   void set_start(int64_t run_start_ns) { run_start_ns_ = run_start_ns; }
+  // Where to report connections as they start closing, for the server reclaim time (may be null).
+  void set_reclaim_tracker(ReclaimTracker* tracker) { reclaim_ = tracker; }
   // Runs the event loop on the calling thread until this worker's share of the run is over.
   void run();
   // Thread-safe: asks the loop to drain or abort, and wakes it.
@@ -104,6 +107,7 @@ class Worker {
   std::mt19937_64 mask_random_;
   std::string scratch_;  // reused for payloads so steady-state messaging does not allocate
 
+  ReclaimTracker* reclaim_ = nullptr;
   std::atomic<int> stop_request_{0};
   StopRequest stop_handled_ = StopRequest::none;
   int64_t stop_deadline_ns_ = 0;

@@ -125,6 +125,7 @@ int Worker::on_connected(Connection& conn) {
   conn.connected_ns = now;
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
   disable_nagle(lws_get_socket_fd(conn.wsi));
+  conn.local_port = local_port_of(lws_get_socket_fd(conn.wsi));
 
   UpgradeRequest request;
   request.path_and_query = target_.url.path_and_query;

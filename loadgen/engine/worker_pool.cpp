@@ -36,6 +36,11 @@ RunStats WorkerPool::run(int64_t start_ns) {
   return merged;
 }
 
+void WorkerPool::set_reclaim_tracker(ReclaimTracker* tracker) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& worker : workers_) worker->set_reclaim_tracker(tracker);
+}
+
 void WorkerPool::request_stop(StopRequest request) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (int(request) > int(requested_)) requested_ = request;

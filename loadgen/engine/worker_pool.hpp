@@ -18,6 +18,8 @@ class WorkerPool {
 
   // Creates every worker's lws context; false with *error set when one cannot be created.
   bool init(std::string* error);
+  // Every worker reports the connections it starts closing here (may be null).
+  void set_reclaim_tracker(ReclaimTracker* tracker);
   // Runs the workers from `start_ns` until each has finished its share; returns their merged stats.
   RunStats run(int64_t start_ns);
   // Thread-safe, also before run(): drain or abort every worker.

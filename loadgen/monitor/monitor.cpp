@@ -1,6 +1,8 @@
 // The monitor thread: samples the server under test every interval into a time series for the verdict.
 #include "monitor/monitor.hpp"
 
+#include <algorithm>
+
 #include "engine/monotonic_clock.hpp"
 #include "report/human_units.hpp"
 
@@ -8,6 +10,8 @@ namespace wsl {
 namespace {
 
 constexpr uint8_t kTcpListenState = 10;  // the kernel's TCP_LISTEN
+// Fine enough to time a reclaim, coarse enough that a dump of thousands of sockets stays cheap.
+constexpr Duration kReclaimPoll = 20ms;
 
 }  // namespace
 
@@ -44,12 +48,41 @@ void Monitor::stop() {
 
 void Monitor::loop() {
   std::unique_lock<std::mutex> lock(wake_mutex_);
+  int64_t next_sample_ns = monotonic_now_ns();
   while (!stopping_) {
     lock.unlock();
-    sample_now();
+    const int64_t now = monotonic_now_ns();
+    if (now >= next_sample_ns) {
+      sample_now();
+      next_sample_ns = now + interval_.count();
+    } else {
+      check_reclaims();
+    }
+    // Wake often when reclaims can arrive (workers register closes at any moment); a wake with
+    // nothing pending costs one look at an empty table.
+    const int64_t wait_ns = std::min<int64_t>(next_sample_ns - monotonic_now_ns(),
+                                              reclaim_ ? reclaim_poll_ns_ : INT64_MAX);
     lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    wake_.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(wait_ns, 0)), [this] { return stopping_; });
   }
+}
+
+void Monitor::check_reclaims() {
+  if (!reclaim_ || !sock_diag_ || !target_.port || !reclaim_->has_pending()) return;
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  const int64_t started = monotonic_now_ns();
+  std::string why;
+  if (auto table = sample_server_sockets(*sock_diag_, *target_.port, why)) reclaim_->check(*table, monotonic_now_ns());
+  // A dump of thousands of sockets costs milliseconds: never spend more than a quarter of the time on it.
+  reclaim_poll_ns_ = std::max<int64_t>(kReclaimPoll.count(), 4 * (monotonic_now_ns() - started));
+}
+
+ReclaimResults Monitor::finish_reclaims() {
+  if (!reclaim_ || !sock_diag_ || !target_.port) return {};
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  std::string why;
+  auto table = sample_server_sockets(*sock_diag_, *target_.port, why);
+  return reclaim_->finish(table ? *table : SocketTable{}, monotonic_now_ns());
 }
 
 ResourceSample Monitor::sample_now() {

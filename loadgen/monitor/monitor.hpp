@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "monitor/reclaim_tracker.hpp"
 #include "monitor/resource_sample.hpp"
 #include "monitor/sock_diag_query.hpp"
 #include "profile/profile.hpp"
@@ -30,6 +31,12 @@ class Monitor {
   ~Monitor();
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
+
+  // While connections await their reclaim, the port's sockets are checked every kReclaimPoll.
+  // Set before start(); only meaningful with a same-host port.
+  void set_reclaim_tracker(ReclaimTracker* tracker) { reclaim_ = tracker; }
+  // A last check at the end: the reclaim times, and what the server still holds.
+  ReclaimResults finish_reclaims();
 
   // Opens what sampling needs and starts the periodic thread; false with *error when nothing can be watched.
   bool start(std::string* error);
@@ -52,12 +59,15 @@ class Monitor {
 
  private:
   ResourceSample take_sample();  // callers hold sample_mutex_
+  void check_reclaims();
   void loop();
 
   const MonitorTarget target_;
   const Duration interval_;
   const int64_t epoch_ns_;
   std::optional<SockDiagQuery> sock_diag_;
+  ReclaimTracker* reclaim_ = nullptr;
+  int64_t reclaim_poll_ns_ = 20'000'000;  // how often pending reclaims are checked; adapts to the dump's cost
   mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
   std::vector<ResourceSample> series_;
   std::optional<std::string> target_lost_;

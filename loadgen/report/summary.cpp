@@ -136,7 +136,24 @@ std::string latency_table(const RunStats& st) {
     const LatencyHistogram& h = st.patterns[i].server_tcp_close_latency;
     if (h.count() > 0) add(std::string("tcp_end/") + wsl::to_string(static_cast<ClosePattern>(i)), h);
   }
+  // When the server's own socket for the connection was gone (same host only).
+  for (int i = 0; i < kClosePatternCount; ++i) {
+    const LatencyHistogram& h = st.patterns[i].server_reclaim_time;
+    if (h.count() > 0) add(std::string("reclaim/") + wsl::to_string(static_cast<ClosePattern>(i)), h);
+  }
   return table.render();
+}
+
+// Connections whose server socket was never given back, by the state it was stuck in.
+std::string reclaim_stuck_line(const RunStats& st) {
+  if (st.reclaim_stuck.empty()) return "";
+  uint64_t total = 0;
+  std::string states;
+  for (const auto& [state, n] : st.reclaim_stuck) {
+    total += n;
+    states += (states.empty() ? "" : ", ") + state + " " + to_string(n);
+  }
+  return "reclaim      " + to_string(total) + " server sockets never given back (" + states + ")\n";
 }
 
 }  // namespace
@@ -153,6 +170,7 @@ std::string render_summary(const RunSummary& s) {
            (s.generator_fds_after == s.generator_fds_before ? "" : "  (LEAKED)") + "\n";
   out += closes_table(s.stats);
   out += latency_table(s.stats);
+  out += reclaim_stuck_line(s.stats);
   for (const auto& line : s.check_lines) out += line + "\n";
   out += "verdict: " + (s.verdict.empty() ? std::string("UNKNOWN") : s.verdict) + "\n";
   return out;

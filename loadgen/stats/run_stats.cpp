@@ -9,6 +9,7 @@ void PatternStats::merge(const PatternStats& other) {
   for (const auto& [code, n] : other.codes_received) codes_received[code] += n;
   close_latency.merge(other.close_latency);
   server_tcp_close_latency.merge(other.server_tcp_close_latency);
+  server_reclaim_time.merge(other.server_reclaim_time);
 }
 
 uint64_t RunStats::connect_error_total() const {
@@ -26,6 +27,7 @@ void RunStats::merge(const RunStats& other) {
   for (const auto& [reason, n] : other.protocol_errors) protocol_errors[reason] += n;
   tcp_closed_by_server += other.tcp_closed_by_server;
   tcp_closed_by_client += other.tcp_closed_by_client;
+  for (const auto& [state, n] : other.reclaim_stuck) reclaim_stuck[state] += n;
   messages_sent += other.messages_sent;
   messages_received += other.messages_received;
   bytes_sent += other.bytes_sent;

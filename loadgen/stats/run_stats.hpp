@@ -28,6 +28,7 @@ struct PatternStats {
   std::map<int, uint64_t> codes_received;           // server's Close code (1005 = none given); 0 = no Close frame
   LatencyHistogram close_latency;                   // from intended close time to the server's Close frame
   LatencyHistogram server_tcp_close_latency;        // from intended close time to the server ending TCP (FIN or RST)
+  LatencyHistogram server_reclaim_time;             // from intended close time to the server's socket being gone
 
   void merge(const PatternStats& other);
 };
@@ -41,6 +42,7 @@ struct RunStats {
   std::map<std::string, uint64_t> protocol_errors;  // server broke RFC 6455, by reason label (e.g. "masked_frame")
   uint64_t tcp_closed_by_server = 0;                // after our close, the server closed TCP first (as RFC 6455 asks)
   uint64_t tcp_closed_by_client = 0;                // after our close, we had to close TCP when close.timeout expired
+  std::map<std::string, uint64_t> reclaim_stuck;    // connections whose server socket was still held at the end, by state
   uint64_t messages_sent = 0;
   uint64_t messages_received = 0;
   uint64_t bytes_sent = 0;
