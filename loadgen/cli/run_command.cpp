@@ -151,6 +151,8 @@ int run_run_command(const Command& command) {
     for (const auto& v : verdicts)
       if (v.verdict != Verdict::pass || is_headline_resource(v.resource)) shown.push_back(v);
     for (const auto& line : verdict_lines(shown)) summary.check_lines.push_back(line);
+    if (std::string problem = monitor->scrape_problem(); !problem.empty())
+      summary.check_lines.push_back("INCONCLUSIVE " + problem);
     summary.check_lines.push_back(overall_verdict_line(verdicts));
     all_passed = all_passed && !fails_run(overall_verdict(verdicts));
   } else {

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "engine/monotonic_clock.hpp"
+#include "monitor/metrics_scrape.hpp"
+#include "monitor/prometheus_text.hpp"
 #include "report/human_units.hpp"
 
 namespace wsl {
@@ -101,6 +103,7 @@ ResourceSample Monitor::take_sample() {
       target_lost_ = "server pid " + std::to_string(*target_.pid) + " was gone at " +
                      human_duration(Duration(sample.at_ns));
   }
+  if (!target_.scrape_url.empty()) scrape_into(sample);
   if (sock_diag_ && target_.port) {
     std::string why;
     if (auto table = sample_server_sockets(*sock_diag_, *target_.port, why)) {
@@ -114,6 +117,25 @@ ResourceSample Monitor::take_sample() {
   return sample;
 }
 
+void Monitor::scrape_into(ResourceSample& sample) {
+  // Bounded well inside the interval, so a slow endpoint cannot stall the monitor.
+  const auto timeout = std::min<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(interval_), 2000ms);
+  const ScrapeResult scraped = scrape_http(target_.scrape_url, timeout);
+  if (!scraped.ok) {
+    last_scrape_error_ = scraped.error;
+    return;
+  }
+  scraped_once_ = true;
+  const MetricsParse parsed = parse_prometheus_text(scraped.body);
+  auto take = [&](const std::string& name) {
+    if (auto value = find_value(parsed.samples, name)) sample.scraped[name] = *value;
+  };
+  take("process_open_fds");
+  take("process_resident_memory_bytes");
+  for (const auto& name : target_.scrape_series) take(name);
+}
+
 std::vector<ResourceSample> Monitor::series() const {
   std::lock_guard<std::mutex> lock(sample_mutex_);
   return series_;
@@ -122,6 +144,17 @@ std::vector<ResourceSample> Monitor::series() const {
 std::optional<std::string> Monitor::target_lost() const {
   std::lock_guard<std::mutex> lock(sample_mutex_);
   return target_lost_;
+}
+
+}  // namespace wsl
+
+namespace wsl {
+
+std::string Monitor::scrape_problem() const {
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  if (target_.scrape_url.empty() || scraped_once_) return "";
+  return "scrape of " + target_.scrape_url + " failed: " +
+         (last_scrape_error_.empty() ? std::string("no sample taken") : last_scrape_error_);
 }
 
 }  // namespace wsl

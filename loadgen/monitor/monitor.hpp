@@ -56,10 +56,13 @@ class Monitor {
   // Set once the watched process is gone, saying when: every later comparison is meaningless.
   std::optional<std::string> target_lost() const;
   const MonitorTarget& target() const { return target_; }
+  // Why scraping gave nothing, when monitor.scrape is set and no scrape ever succeeded; else empty.
+  std::string scrape_problem() const;
 
  private:
   ResourceSample take_sample();  // callers hold sample_mutex_
   void check_reclaims();
+  void scrape_into(ResourceSample& sample);  // remote monitoring: the server's own /metrics
   void loop();
 
   const MonitorTarget target_;
@@ -71,6 +74,8 @@ class Monitor {
   mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
   std::vector<ResourceSample> series_;
   std::optional<std::string> target_lost_;
+  std::string last_scrape_error_;
+  bool scraped_once_ = false;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -3,9 +3,9 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -126,7 +126,6 @@ TEST(SampleProcess, AnExitedProcessIsNotAlive) {
   pid_t child = ::fork();
   if (child == 0) _exit(0);
   ASSERT_GT(child, 0);
-  auto zombie = sample_process(child);  // exited, not yet reaped, or already gone: dead either way once waited
   int status = 0;
   ::waitpid(child, &status, 0);
   auto gone = sample_process(child);
@@ -134,7 +133,6 @@ TEST(SampleProcess, AnExitedProcessIsNotAlive) {
   EXPECT_FALSE(gone->alive);
   EXPECT_EQ(gone->open_fds, -1);
   EXPECT_EQ(sample_process(0), std::nullopt);
-  (void)zombie;
 }
 
 }  // namespace

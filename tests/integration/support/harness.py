@@ -45,12 +45,14 @@ def write_profile(directory, text, name="profile.yaml"):
 
 
 class RecordingServer:
-    """python3-websockets echo server in a subprocess; .stop() returns what it recorded."""
+    """python3-websockets echo server in a subprocess; .stop() returns what it recorded.
 
-    def __init__(self, directory):
+    `args` are extra options for recording_server.py, e.g. ("--ping-interval", "1")."""
+
+    def __init__(self, directory, args=()):
         self.out = os.path.join(directory, "recording.json")
         self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(SUPPORT_DIR, "recording_server.py"),
-                                      "--out", self.out], stdout=subprocess.PIPE, text=True)
+                                      "--out", self.out, *args], stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"listening on (ws://\S+)", line)
         if not m:
