@@ -18,8 +18,6 @@ constexpr int64_t kMaxSleepNs = 50'000'000;
 // still open is a bug or a stuck socket: give up on it rather than hang the run.
 constexpr int64_t kFinalGraceNs = 5'000'000'000;
 
-int64_t to_ns(Duration d) { return d.count(); }
-
 int64_t longest_hold_ns(const Profile& profile) {
   int64_t longest = 0;
   auto scan = [&](const std::vector<CloseChoice>& mix) {

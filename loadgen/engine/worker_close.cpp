@@ -13,8 +13,6 @@
 namespace wsl {
 namespace {
 
-int64_t to_ns(Duration d) { return d.count(); }
-
 // RFC 6455 §7.4.1: 1005 is what an endpoint reports when a Close frame carried no status code.
 constexpr int kNoStatusReceived = 1005;
 // An RST waits for written bytes to be acknowledged, but a peer that stops acknowledging must not

@@ -15,8 +15,6 @@
 namespace wsl {
 namespace {
 
-int64_t to_ns(Duration d) { return d.count(); }
-
 // Stream numbers for connection_random, so each per-connection choice draws independently.
 constexpr uint64_t kKeyStreamA = 101;
 constexpr uint64_t kKeyStreamB = 102;

@@ -1,6 +1,8 @@
 // Checks, before any load, that the target accepts TCP (and TLS for wss://), so a wrong URL fails fast.
 #include "target/preflight.hpp"
 
+#include "target/socket_address.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,28 +32,17 @@ int timeout_ms(Duration d) { return int(std::chrono::duration_cast<std::chrono::
 
 // Connects with a deadline; returns the connected blocking socket, or -1 with *error set.
 int connect_with_timeout(const std::string& address, uint16_t port, Duration timeout, std::string* error) {
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-  if (::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    length = sizeof *v4;
-  } else if (::inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    length = sizeof *v6;
-  } else {
+  const auto target = make_socket_address(address, port);
+  if (!target) {
     *error = "not a numeric address: " + address;
     return -1;
   }
-  int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = ::socket(target->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *error = std::string("socket: ") + std::strerror(errno);
     return -1;
   }
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 && errno != EINPROGRESS) {
+  if (::connect(fd, target->get(), target->length) != 0 && errno != EINPROGRESS) {
     *error = std::strerror(errno);
     ::close(fd);
     return -1;

@@ -1,13 +1,11 @@
 """The leak verdict against servers known to be clean, and servers known to leak in one specific way."""
 import os
 import re
-import signal
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-from harness import BIN, RecordingServer, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
+from harness import RecordingServer, ServeProcess, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
 
 EVERY_PATTERN = """
     - {pattern: clean, weight: 3, code: 1000, reason: bye}
@@ -44,21 +42,6 @@ checks:
 """
 
 
-class FaultyServe:
-    """`wsloadgen serve` with faults, as the server under test (found by monitor.pid: auto)."""
-
-    def __init__(self, *faults):
-        args = [BIN, "serve", "--port", "0"]
-        for fault in faults:
-            args += ["--fault", fault]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-        self.url = re.search(r"listening on (ws://\S+)", self.proc.stdout.readline()).group(1)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.communicate(timeout=30)
-
-
 def verdict_line(stdout, resource):
     m = re.search(rf"^(PASS|LEAK|INCONCLUSIVE) {re.escape(resource)}: .*$", stdout, re.M)
     return m.group(0) if m else None
@@ -90,7 +73,7 @@ class LeakingServersAreCaught(TempDirTestCase):
     ABRUPT = "[{pattern: rst, weight: 1}, {pattern: fin, weight: 1}]"
 
     def test_embedded_leak_on_abort_leaks_fds(self):
-        server = FaultyServe("leak-on-abort")
+        server = ServeProcess("--fault", "leak-on-abort")
         try:
             r = run_wsloadgen("run", write_profile(self.tmp, profile(self.ABRUPT)), "--target", server.url,
                               "--progress", "off", timeout=60)
@@ -117,7 +100,7 @@ class LeakingServersAreCaught(TempDirTestCase):
         self.assertTrue(verdict_line(r.stdout, "fds").startswith("LEAK"), r)
 
     def test_memory_only_leak_is_found_by_the_trend_across_cycles(self):
-        server = FaultyServe("leak-memory=64KiB")
+        server = ServeProcess("--fault", "leak-memory=64KiB")
         try:
             # A delta limit too loose to notice; only the slope across 5 cycles can.
             text = profile("[{pattern: clean, weight: 1}]", connections=50, cycles=5, settle="600ms",

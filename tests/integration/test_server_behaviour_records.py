@@ -1,32 +1,11 @@
 """The generator's record of how the server behaved, checked against servers that misbehave on purpose."""
-import json
 import os
-import re
-import signal
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-from harness import BIN, TempDirTestCase, run_wsloadgen, write_profile  # noqa: E402
+from harness import ServeProcess, TempDirTestCase, run_wsloadgen, write_profile  # noqa: E402
 from summary_parser import close_rows, latency_row  # noqa: E402
-
-
-class FaultyServer:
-    """`wsloadgen serve` with fault modes, as a separate process; .stop() returns its JSON account."""
-
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([BIN, "serve", "--port", "0", *args], stdout=subprocess.PIPE, text=True)
-        m = re.search(r"listening on (ws://\S+)", self.proc.stdout.readline())
-        if not m:
-            self.proc.kill()
-            raise RuntimeError("serve did not start")
-        self.url = m.group(1)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        out, _ = self.proc.communicate(timeout=30)
-        return json.loads(out.strip().splitlines()[-1])
 
 
 def profile(mix, timeout="1s", hold_phase="500ms"):
@@ -57,7 +36,7 @@ class ServerBehaviourRecords(TempDirTestCase):
         return r, account
 
     def test_no_close_reply_shows_timed_out_clean_closes(self):
-        r, account = self.run_against(FaultyServer("--fault", "no-close-reply"),
+        r, account = self.run_against(ServeProcess("--fault", "no-close-reply"),
                                       profile("{pattern: clean, code: 1000}", timeout="1s"))
         self.assertEqual(account["close_replies_withheld"], 20, account)
         clean = close_rows(r.stdout)["clean"]
@@ -66,7 +45,7 @@ class ServerBehaviourRecords(TempDirTestCase):
         self.assertEqual(clean["completed"], 0, r)
 
     def test_slow_close_shows_its_delay_as_close_latency(self):
-        r, account = self.run_against(FaultyServer("--fault", "slow-close=2s"),
+        r, account = self.run_against(ServeProcess("--fault", "slow-close=2s"),
                                       profile("{pattern: clean, code: 1000}", timeout="5s"))
         self.assertEqual(account["close_replies_delayed"], 20, account)
         clean = close_rows(r.stdout)["clean"]
@@ -78,14 +57,14 @@ class ServerBehaviourRecords(TempDirTestCase):
 
     def test_stalled_peers_dropped_by_idle_timeout_but_kept_with_no_ping_timeout(self):
         stall = "{pattern: stall, hold: 5s}"
-        r, _ = self.run_against(FaultyServer("--idle-timeout", "2s"), profile(stall))
+        r, _ = self.run_against(ServeProcess("--idle-timeout", "2s"), profile(stall))
         row = close_rows(r.stdout)["stall"]
         self.assertEqual(row["completed"], 20, r)  # the server gave up on every silent peer...
         tcp_end = latency_row(r.stdout, "tcp_end/stall")
         self.assertIsNotNone(tcp_end, r)
         self.assertLess(tcp_end["max"], 4.0, r)  # ...well before the 5 s hold ran out
 
-        r, _ = self.run_against(FaultyServer("--idle-timeout", "2s", "--fault", "no-ping-timeout"), profile(stall))
+        r, _ = self.run_against(ServeProcess("--idle-timeout", "2s", "--fault", "no-ping-timeout"), profile(stall))
         row = close_rows(r.stdout)["stall"]
         self.assertEqual(row["server_never_closed"], 20, r)
         self.assertIsNone(latency_row(r.stdout, "tcp_end/stall"), r)

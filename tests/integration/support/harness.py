@@ -112,6 +112,23 @@ class WireOracle:
             return json.load(f)
 
 
+class ServeProcess:
+    """`wsloadgen serve` with fault modes and options, as the server under test; .stop() returns its JSON account."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([BIN, "serve", "--port", "0", *args], stdout=subprocess.PIPE, text=True)
+        m = re.search(r"listening on (ws://\S+)", self.proc.stdout.readline())
+        if not m:
+            self.proc.kill()
+            raise RuntimeError("wsloadgen serve did not start")
+        self.url = m.group(1)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        out, _ = self.proc.communicate(timeout=30)
+        return json.loads(out.strip().splitlines()[-1])
+
+
 def closed_local_port():
     """A loopback port with nothing listening on it (bound then released)."""
     import socket
