@@ -1,6 +1,7 @@
 // `wsloadgen run`: loads the profile, prepares target and monitor, runs the cycles, judges, prints, picks the exit code.
 #include "cli/run_command.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include "engine/open_fd_count.hpp"
 #include "engine/worker_pool.hpp"
 #include "profile/load_profile.hpp"
+#include "report/report_files.hpp"
+#include "report/report_json.hpp"
 #include "report/summary.hpp"
 #include "verdict/leak_evidence.hpp"
 #include "verdict/threshold_checks.hpp"
@@ -63,14 +66,7 @@ int run_run_command(const Command& command) {
     return kExitUsage;
   }
   const Profile profile = std::move(*loaded.profile);
-  PreparedRun prepared;
-  if (int code = prepare_run(profile, command, &prepared); code != kExitPassed) return code;
-
-  const int64_t epoch_ns = monotonic_now_ns();
-  ReclaimTracker reclaims;
-  std::unique_ptr<Monitor> monitor = start_monitor(profile, prepared, epoch_ns, &reclaims);
-
-  const unsigned workers = worker_count(profile);
+  // From here on a signal stops the run in order instead of killing it, so reports still get written.
   std::atomic<bool> interrupted{false};
   std::mutex pool_mutex;  // the signal thread reaches the current pool only while it exists
   WorkerPool* current_pool = nullptr;
@@ -83,6 +79,14 @@ int run_run_command(const Command& command) {
     if (current_pool) current_pool->request_stop(stop_level);
   });
 
+  PreparedRun prepared;
+  if (int code = prepare_run(profile, command, &prepared); code != kExitPassed) return code;
+
+  const int64_t epoch_ns = monotonic_now_ns();
+  ReclaimTracker reclaims;
+  std::unique_ptr<Monitor> monitor = start_monitor(profile, prepared, epoch_ns, &reclaims);
+
+  const unsigned workers = worker_count(profile);
   SampleWindow baseline;
   if (monitor) baseline = sample_window(*monitor, interrupted);
   auto own_fds = [&] { return monitor ? monitor->between_samples(count_open_fds) : count_open_fds(); };
@@ -137,35 +141,50 @@ int run_run_command(const Command& command) {
   summary.elapsed = Duration(end_ns - start_ns);
   summary.workers = workers;
   summary.interrupted = interrupted;
+  RunReport report;
+  report.profile = &profile;
+  report.summary = &summary;
+  report.checks = evaluate_threshold_checks(profile.checks, summary.stats);
   bool all_passed = true;
-  for (const auto& check : evaluate_threshold_checks(profile.checks, summary.stats)) {
+  for (const auto& check : report.checks) {
     summary.check_lines.push_back(check.line());
     all_passed = all_passed && check.passed;
   }
   if (monitor) {
-    const auto evidence = collect_leak_evidence(monitor->series(), baseline, settled);
-    const auto verdicts = judge_resources(evidence, profile.checks.leak, monitor->target_lost());
+    report.monitored = true;
+    report.series = monitor->series();
+    report.baseline = baseline;
+    report.settled = settled;
+    report.verdicts = judge_resources(collect_leak_evidence(report.series, baseline, settled), profile.checks.leak,
+                                      monitor->target_lost());
+    report.overall_leak_verdict = to_string(overall_verdict(report.verdicts));
     // One screen: every resource that did not pass, and the headline ones even when they did;
     // the overall line still counts them all.
     std::vector<ResourceVerdict> shown;
-    for (const auto& v : verdicts)
+    for (const auto& v : report.verdicts)
       if (v.verdict != Verdict::pass || is_headline_resource(v.resource)) shown.push_back(v);
     for (const auto& line : verdict_lines(shown)) summary.check_lines.push_back(line);
     if (std::string problem = monitor->scrape_problem(); !problem.empty())
       summary.check_lines.push_back("INCONCLUSIVE " + problem);
-    summary.check_lines.push_back(overall_verdict_line(verdicts));
-    all_passed = all_passed && !fails_run(overall_verdict(verdicts));
+    summary.check_lines.push_back(overall_verdict_line(report.verdicts));
+    all_passed = all_passed && !fails_run(overall_verdict(report.verdicts));
   } else {
+    report.overall_leak_verdict = "not monitored";
     summary.check_lines.push_back("leak verdict: not monitored (" + prepared.monitor_note + ")");
   }
   summary.verdict = interrupted ? "INTERRUPTED" : (all_passed ? "PASS" : "FAIL");
+  report.exit_code = interrupted ? kExitInterrupted : (all_passed ? kExitPassed : kExitCheckFailed);
   if (prepared.embedded) {
     const std::string account = prepared.embedded->stop();
     if (!account.empty()) std::cout << "embedded server saw: " << account << "\n";
   }
-  std::cout << render_summary(summary) << std::flush;
-  if (interrupted) return kExitInterrupted;
-  return all_passed ? kExitPassed : kExitCheckFailed;
+  // Reports are written whatever happened, an interrupted run included.
+  const std::string written = write_report_file(profile.report.dir, "report.json", render_report_json(report));
+  std::cout << render_summary(summary);
+  if (written.empty()) std::cout << "report: " << (std::filesystem::path(profile.report.dir) / "report.json").string() << "\n";
+  else std::cerr << "wsloadgen: " << written << "\n";
+  std::cout << std::flush;
+  return report.exit_code;
 }
 
 }  // namespace wsl

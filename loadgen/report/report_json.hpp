@@ -1,0 +1,32 @@
+// report.json: everything a run measured and decided, in a documented, versioned schema (README "report.json").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "monitor/resource_sample.hpp"
+#include "report/summary.hpp"
+#include "verdict/leak_evidence.hpp"
+#include "verdict/leak_verdict.hpp"
+#include "verdict/threshold_checks.hpp"
+
+namespace wsl {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+struct RunReport {
+  const Profile* profile = nullptr;
+  const RunSummary* summary = nullptr;
+  std::vector<CheckResult> checks;
+  bool monitored = false;
+  std::vector<ResourceVerdict> verdicts;
+  std::string overall_leak_verdict;  // "PASS" / "LEAK" / "INCONCLUSIVE" / "not monitored"
+  std::vector<ResourceSample> series;
+  SampleWindow baseline;
+  std::vector<SampleWindow> settled;
+  int exit_code = 0;
+};
+
+std::string render_report_json(const RunReport& report);
+
+}  // namespace wsl

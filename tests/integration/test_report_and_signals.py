@@ -1,0 +1,117 @@
+"""report.json is written for every run, interrupted ones included; SIGINT drains, a second SIGINT aborts."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
+from harness import BIN, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
+
+PROFILE = """
+name: report
+seed: 2
+workers: 2
+phases:
+  - {name: ramp, connections: 20, connect_rate: 200/s}
+  - {name: hold, duration: HOLD}
+  - {name: drain, close: all}
+session:
+  messages: {interval: 100ms, size: 16}
+close:
+  timeout: 1s
+  mix: [{pattern: clean, weight: 1, code: 4001, reason: drained}]
+monitor: {interval: 200ms}
+checks:
+  leak: {settle: 500ms}
+"""
+
+
+class ReportJson(TempDirTestCase):
+    def test_report_matches_the_run(self):
+        out = os.path.join(self.tmp, "out")
+        r = run_wsloadgen("run", write_profile(self.tmp, PROFILE.replace("HOLD", "500ms")), "--out", out,
+                          "--progress", "off", timeout=60)
+        self.assertEqual(r.code, 0, r)
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        self.assertEqual(report["schema_version"], 1)
+        self.assertEqual((report["verdict"], report["exit_code"], report["interrupted"]), ("PASS", 0, False))
+        self.assertEqual(report["connections"]["opened"], 20)
+        self.assertEqual(report["patterns"]["clean"]["close_codes_received"], {"4001": 20})
+        self.assertEqual(report["patterns"]["clean"]["outcomes"]["completed"], 20)
+        self.assertEqual(report["leak_verdict"]["overall"], "PASS")
+        resources = {v["resource"]: v for v in report["leak_verdict"]["resources"]}
+        self.assertEqual(resources["fds"]["verdict"], "PASS")
+        self.assertGreater(len(report["monitor"]["series"]), 3)
+        self.assertIn("fds", report["monitor"]["series"][0]["values"])
+        self.assertIn("connections: 20", report["profile"]["resolved"])
+
+
+class Signals(TempDirTestCase):
+    def start(self, target_url, out):
+        path = write_profile(self.tmp, PROFILE.replace("HOLD", "60s"))
+        return subprocess.Popen([BIN, "run", path, "--target", target_url, "--out", out, "--progress", "off"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def wait_for_open(self, proc, count, timeout=10):
+        """Until the generator holds `count` more sockets than it started with: its connections are up."""
+        def sockets():
+            fd_dir = f"/proc/{proc.pid}/fd"
+            try:
+                return sum(os.readlink(os.path.join(fd_dir, fd)).startswith("socket:") for fd in os.listdir(fd_dir))
+            except OSError:
+                return 0
+        deadline = time.monotonic() + timeout
+        while sockets() < count + 1:  # + the monitor's netlink socket
+            self.assertLess(time.monotonic(), deadline, "the generator never opened its connections")
+            time.sleep(0.05)
+
+    def test_sigint_drains_with_the_mix_writes_reports_and_exits_130(self):
+        out = os.path.join(self.tmp, "out")
+        oracle = WireOracle(self.tmp)
+        try:
+            proc = self.start(oracle.url, out)
+            self.wait_for_open(proc, 20)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
+            self.assertLess(time.monotonic() - started, 10, stderr)  # drained, not the 60 s hold
+            self.assertTrue(oracle.wait_for_ended(21, timeout=10))
+        finally:
+            record = oracle.stop()
+        self.assertEqual(proc.returncode, 130, stdout + stderr)
+        self.assertIn("verdict: INTERRUPTED", stdout)
+        with open(os.path.join(out, "report.json")) as f:
+            report = json.load(f)
+        self.assertTrue(report["interrupted"])
+        self.assertEqual(report["exit_code"], 130)
+        # Every connection was closed with the profile's clean close, as the server saw it.
+        conns = [c for c in record["connections"] if c["request_bytes"] > 0]
+        self.assertEqual(len(conns), 20)
+        for c in conns:
+            closes = [f for f in c["frames"] if f.get("opcode") == 8]
+            self.assertEqual([(f["close_code"], f["reason"]) for f in closes], [(4001, "drained")], c)
+
+    def test_second_sigint_aborts_at_once_and_still_writes_reports(self):
+        out = os.path.join(self.tmp, "out")
+        oracle = WireOracle(self.tmp, modes=("no-close-reply",))  # a drain would wait out close.timeout
+        try:
+            proc = self.start(oracle.url, out)
+            self.wait_for_open(proc, 20)
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.1)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
+            self.assertLess(time.monotonic() - started, 3, stderr)
+        finally:
+            oracle.stop()
+        self.assertEqual(proc.returncode, 130, stdout + stderr)
+        self.assertTrue(os.path.exists(os.path.join(out, "report.json")))
+
+
+if __name__ == "__main__":
+    unittest.main()
