@@ -11,6 +11,8 @@ std::map<std::string, double> resource_values(const ResourceSample& sample) {
     if (p.socket_fds >= 0) values["socket_fds"] = double(p.socket_fds);
     if (p.rss_bytes >= 0) values["rss"] = double(p.rss_bytes);
     if (p.threads >= 0) values["threads"] = double(p.threads);
+    if (p.rss_peak_bytes >= 0) values["rss_peak"] = double(p.rss_peak_bytes);
+    if (p.cpu_seconds >= 0) values["cpu_seconds"] = p.cpu_seconds;
   }
   if (sample.sockets) {
     const SocketStateCounts& s = *sample.sockets;
@@ -26,5 +28,11 @@ std::map<std::string, double> resource_values(const ResourceSample& sample) {
   for (const auto& [name, value] : sample.scraped) values["scrape:" + name] = value;
   return values;
 }
+
+}  // namespace wsl
+
+namespace wsl {
+
+bool is_observed_only(const std::string& resource) { return resource == "rss_peak" || resource == "cpu_seconds"; }
 
 }  // namespace wsl

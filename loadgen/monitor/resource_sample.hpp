@@ -21,9 +21,13 @@ struct ResourceSample {
   std::map<std::string, double> scraped;     // remote: series read from the server's /metrics
 };
 
-// The values a sample gives each resource: "fds", "socket_fds", "rss", "threads", "sockets" (the port's
+// The values a sample gives each resource: "fds", "socket_fds", "rss", "rss_peak", "threads", "cpu_seconds", "sockets" (the port's
 // server-side sockets a process still owns), "sockets.<state>", "scrape:<name>". Values the monitor
 // could not read are absent.
 std::map<std::string, double> resource_values(const ResourceSample& sample);
+
+// Values recorded in the series but never judged: the RSS high-water mark ("rss_peak") and CPU time
+// ("cpu_seconds") only ever rise, so a trend in them says nothing about a leak.
+bool is_observed_only(const std::string& resource);
 
 }  // namespace wsl

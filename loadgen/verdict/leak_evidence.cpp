@@ -11,6 +11,7 @@ std::vector<ResourceSamples> collect_leak_evidence(const std::vector<ResourceSam
   for (const ResourceSample& sample : series) {
     if (!baseline.contains(sample.at_ns)) continue;
     for (const auto& [name, value] : resource_values(sample)) {
+      if (is_observed_only(name)) continue;
       ResourceSamples& r = by_name[name];
       r.resource = name;
       r.baseline.push_back(value);

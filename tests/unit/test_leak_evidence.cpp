@@ -42,6 +42,19 @@ TEST(LeakEvidence, SplitsTheSeriesByWindow) {
   EXPECT_EQ(by_name["sockets.time_wait"].baseline, (std::vector<double>{7, 7}));
 }
 
+TEST(LeakEvidence, PeakRssAndCpuTimeAreRecordedButNeverJudged) {
+  ResourceSample s = sample_at(0, 10, 0, 0);
+  s.process->rss_peak_bytes = 5000;
+  s.process->cpu_seconds = 1.5;
+  const auto values = resource_values(s);
+  EXPECT_EQ(values.at("rss_peak"), 5000);
+  EXPECT_EQ(values.at("cpu_seconds"), 1.5);
+  for (const auto& r : collect_leak_evidence({s}, {0, 0}, {{0, 0}})) {
+    EXPECT_NE(r.resource, "rss_peak");
+    EXPECT_NE(r.resource, "cpu_seconds");
+  }
+}
+
 TEST(LeakEvidence, ADeadProcessGivesNoProcessValues) {
   ResourceSample s = sample_at(0, 10, 0, 0);
   s.process->alive = false;
