@@ -1,7 +1,6 @@
 // `wsloadgen run`: loads the profile, prepares target and monitor, runs the cycles, judges, prints, picks the exit code.
 #include "cli/run_command.hpp"
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -14,9 +13,11 @@
 #include "engine/open_fd_count.hpp"
 #include "engine/worker_pool.hpp"
 #include "profile/load_profile.hpp"
+#include "report/junit_xml.hpp"
 #include "report/report_files.hpp"
 #include "report/report_json.hpp"
 #include "report/summary.hpp"
+#include "report/timeseries_csv.hpp"
 #include "verdict/leak_evidence.hpp"
 #include "verdict/threshold_checks.hpp"
 #include "verdict/verdict_lines.hpp"
@@ -179,9 +180,13 @@ int run_run_command(const Command& command) {
     if (!account.empty()) std::cout << "embedded server saw: " << account << "\n";
   }
   // Reports are written whatever happened, an interrupted run included.
-  const std::string written = write_report_file(profile.report.dir, "report.json", render_report_json(report));
+  std::string written = write_report_file(profile.report.dir, "report.json", render_report_json(report));
+  if (written.empty()) written = write_report_file(profile.report.dir, "junit.xml", render_junit_xml(report));
+  if (written.empty())
+    written = write_report_file(profile.report.dir, "timeseries.csv", render_timeseries_csv(report.series));
   std::cout << render_summary(summary);
-  if (written.empty()) std::cout << "report: " << (std::filesystem::path(profile.report.dir) / "report.json").string() << "\n";
+  if (written.empty())
+    std::cout << "reports: " << profile.report.dir << " (report.json, junit.xml, timeseries.csv)\n";
   else std::cerr << "wsloadgen: " << written << "\n";
   std::cout << std::flush;
   return report.exit_code;

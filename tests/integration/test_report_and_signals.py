@@ -1,4 +1,5 @@
 """report.json is written for every run, interrupted ones included; SIGINT drains, a second SIGINT aborts."""
+import csv
 import json
 import os
 import signal
@@ -6,6 +7,7 @@ import subprocess
 import sys
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from harness import BIN, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
@@ -48,6 +50,18 @@ class ReportJson(TempDirTestCase):
         self.assertGreater(len(report["monitor"]["series"]), 3)
         self.assertIn("fds", report["monitor"]["series"][0]["values"])
         self.assertIn("connections: 20", report["profile"]["resolved"])
+
+        suite = ET.parse(os.path.join(out, "junit.xml")).getroot().find("testsuite")
+        cases = {c.get("name"): c for c in suite.findall("testcase")}
+        self.assertIn("handshake_error_ratio", cases)
+        self.assertIn("leak.fds", cases)
+        self.assertEqual(suite.get("failures"), "0")
+        self.assertEqual(int(suite.get("tests")), len(report["checks"]) + len(report["leak_verdict"]["resources"]))
+
+        with open(os.path.join(out, "timeseries.csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), len(report["monitor"]["series"]))
+        self.assertEqual(float(rows[0]["fds"]), report["monitor"]["series"][0]["values"]["fds"])
 
 
 class Signals(TempDirTestCase):
