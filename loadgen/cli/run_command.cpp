@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "cli/exit_codes.hpp"
+#include "cli/progress_line.hpp"
+#include "cli/progress_reporter.hpp"
 #include "cli/run_preparation.hpp"
 #include "cli/signal_watcher.hpp"
 #include "engine/monotonic_clock.hpp"
@@ -88,6 +90,34 @@ int run_run_command(const Command& command) {
   std::unique_ptr<Monitor> monitor = start_monitor(profile, prepared, epoch_ns, &reclaims);
 
   const unsigned workers = worker_count(profile);
+  std::atomic<uint32_t> current_cycle{0};
+  ProgressSnapshot previous;
+  int64_t previous_ns = epoch_ns;
+  ProgressReporter progress(command.progress, [&] {
+    ProgressView view;
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      if (current_pool) view.now = current_pool->progress();
+      else view.phase = "settle";  // between cycles, or before the first
+    }
+    const int64_t now = monotonic_now_ns();
+    view.elapsed = Duration(now - epoch_ns);
+    view.cycle = std::min(current_cycle.load() + 1, profile.cycles);
+    view.cycles = profile.cycles;
+    if (view.now.phase_index >= 0 && size_t(view.now.phase_index) < profile.phases.size())
+      view.phase = profile.phases[size_t(view.now.phase_index)].name;
+    view.before = previous;
+    view.since_before = Duration(now - previous_ns);
+    previous = view.now;
+    previous_ns = now;
+    if (auto sample = monitor ? monitor->latest() : std::nullopt) {
+      const auto values = resource_values(*sample);
+      if (auto it = values.find("fds"); it != values.end()) view.server_fds = it->second;
+      if (auto it = values.find("rss"); it != values.end()) view.server_rss_bytes = it->second;
+    }
+    return progress_line(view);
+  });
+
   SampleWindow baseline;
   if (monitor) baseline = sample_window(*monitor, interrupted);
   auto own_fds = [&] { return monitor ? monitor->between_samples(count_open_fds) : count_open_fds(); };
@@ -121,12 +151,14 @@ int run_run_command(const Command& command) {
     pool.release();  // every socket of the cycle is closed before the server is judged
     if (interrupted) break;
     ++summary.cycles_completed;
+    current_cycle = summary.cycles_completed;
     if (monitor) {
       wait_interruptibly(profile.checks.leak.settle - kWindowSpacing * (kWindowSamples - 1), interrupted);
       if (!interrupted) settled.push_back(sample_window(*monitor, interrupted));
     }
   }
   const int64_t end_ns = monotonic_now_ns();
+  progress.stop();
   summary.generator_fds_before = fds_before;
   summary.generator_fds_after = own_fds();
   if (monitor) {

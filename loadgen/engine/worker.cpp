@@ -108,6 +108,7 @@ void Worker::on_tick() {
   if (stop_request_.load() != int(stop_handled_)) handle_stop(now);
   if (stop_handled_ == StopRequest::none) process_schedule(now);
   process_timers(now);
+  publish_live(now);
   if (finished()) {
     loop_done_ = true;
     lws_cancel_service(context_);  // let lws_service return so run() sees loop_done_
@@ -130,6 +131,20 @@ void Worker::arm_tick() {
                    delay_us);
 }
 
+void Worker::publish_live(int64_t now_ns) {
+  if (now_ns < next_publish_ns_ && !finished()) return;
+  next_publish_ns_ = now_ns + 250'000'000;
+  constexpr auto relaxed = std::memory_order_relaxed;
+  live_.connects_attempted.store(stats_.connects_attempted, relaxed);
+  live_.connections_opened.store(stats_.connections_opened, relaxed);
+  live_.connect_errors.store(stats_.connect_error_total(), relaxed);
+  live_.messages_sent.store(stats_.messages_sent, relaxed);
+  live_.messages_received.store(stats_.messages_received, relaxed);
+  live_.active.store(int64_t(connections_.size()), relaxed);
+  live_.phase_index.store(phase_index_, relaxed);
+  for (int i = 0; i < kClosePatternCount; ++i) live_.closes_started[i].store(stats_.patterns[i].started, relaxed);
+}
+
 bool Worker::finished() const {
   if (!connections_.empty()) return false;
   return schedule_done_ || stop_handled_ != StopRequest::none;
@@ -150,6 +165,7 @@ void Worker::process_schedule(int64_t now_ns) {
         }
         break;
       case ScheduledEvent::Kind::phase_start:
+        phase_index_ = int32_t(ev.phase_index);
         break;
       case ScheduledEvent::Kind::end:
         schedule_done_ = true;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "engine/connection.hpp"
+#include "engine/live_counters.hpp"
 #include "engine/resolved_target.hpp"
 #include "engine/timer_queue.hpp"
 #include "monitor/reclaim_tracker.hpp"
@@ -43,6 +44,8 @@ class Worker {
   void request_stop(StopRequest request);
 
   const RunStats& stats() const { return stats_; }
+  // Read by the progress thread at any time.
+  const LiveCounters& live() const { return live_; }
 
   // Entry points for the lws callback (transport_callback.cpp); each returns -1 to have lws close the wsi.
   int on_connected(Connection& conn);
@@ -56,6 +59,7 @@ class Worker {
   friend class ConnectionFrameSink;
 
   void on_tick();
+  void publish_live(int64_t now_ns);
   void arm_tick();
   void process_schedule(int64_t now_ns);
   void process_timers(int64_t now_ns);
@@ -108,6 +112,9 @@ class Worker {
   std::string scratch_;  // reused for payloads so steady-state messaging does not allocate
 
   ReclaimTracker* reclaim_ = nullptr;
+  LiveCounters live_;
+  int64_t next_publish_ns_ = 0;
+  int32_t phase_index_ = -1;
   std::atomic<int> stop_request_{0};
   StopRequest stop_handled_ = StopRequest::none;
   int64_t stop_deadline_ns_ = 0;

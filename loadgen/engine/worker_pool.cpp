@@ -47,6 +47,13 @@ void WorkerPool::request_stop(StopRequest request) {
   for (auto& worker : workers_) worker->request_stop(request);
 }
 
+ProgressSnapshot WorkerPool::progress() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ProgressSnapshot sum;
+  for (const auto& worker : workers_) sum.add(worker->live());
+  return sum;
+}
+
 void WorkerPool::release() {
   std::lock_guard<std::mutex> lock(mutex_);
   workers_.clear();

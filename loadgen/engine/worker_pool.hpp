@@ -24,6 +24,8 @@ class WorkerPool {
   RunStats run(int64_t start_ns);
   // Thread-safe, also before run(): drain or abort every worker.
   void request_stop(StopRequest request);
+  // Thread-safe: the workers' published counters summed now.
+  ProgressSnapshot progress();
   // Destroys the workers and their lws contexts now, releasing every socket of the run.
   void release();
 

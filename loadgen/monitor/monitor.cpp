@@ -158,3 +158,13 @@ std::string Monitor::scrape_problem() const {
 }
 
 }  // namespace wsl
+
+namespace wsl {
+
+std::optional<ResourceSample> Monitor::latest() const {
+  std::lock_guard<std::mutex> lock(sample_mutex_);
+  if (series_.empty()) return std::nullopt;
+  return series_.back();
+}
+
+}  // namespace wsl

@@ -53,6 +53,8 @@ class Monitor {
   }
 
   std::vector<ResourceSample> series() const;
+  // The most recent sample, if any (for the progress line).
+  std::optional<ResourceSample> latest() const;
   // Set once the watched process is gone, saying when: every later comparison is meaningless.
   std::optional<std::string> target_lost() const;
   const MonitorTarget& target() const { return target_; }
