@@ -39,7 +39,6 @@ struct Connection {
 
   uint16_t local_port = 0;        // our end's port: the server knows the connection by it
   int64_t intended_open_ns = 0;
-  int64_t connected_ns = 0;
   int64_t deadline_ns = 0;        // connect/handshake or close deadline of the current state; 0 = none
   int64_t first_message_ns = 0;   // intended time of message 0; message n is due at first + n * interval
   int64_t next_ping_ns = 0;       // 0 = no pings
@@ -55,7 +54,6 @@ struct Connection {
   bool outcome_recorded = false;    // the pattern's outcome is counted once, whatever follows
   bool reading_paused = false;      // close_timeout/stall: lws no longer reads this socket
   DropBy drop_by = DropBy::fin;     // CloseStep::dropping: how TCP ends
-  bool fin_after_write = false;      // close_no_wait: send FIN as soon as the Close frame is written
   bool protocol_error_seen = false;  // the server broke the protocol; counted once
 
   std::unique_ptr<UpgradeResponseParser> upgrade;  // only while upgrading

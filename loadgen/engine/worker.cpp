@@ -175,9 +175,6 @@ void Worker::process_schedule(int64_t now_ns) {
     }
     if (!schedule_done_) pending_event_ = schedule_.next();
   }
-  if (schedule_done_ && stop_deadline_ns_ && now_ns >= stop_deadline_ns_) {
-    for (auto& [id, conn] : connections_) kill(*conn);
-  }
 }
 
 void Worker::handle_stop(int64_t now_ns) {
@@ -212,6 +209,7 @@ void Worker::process_timers(int64_t now_ns) {
     service_connection(conn, now_ns);
     rearm(conn);
   }
+  // The one place the run's final deadline (after the schedule's end or a drain) is enforced.
   if (stop_deadline_ns_ && now_ns >= stop_deadline_ns_) {
     for (auto& [id, conn] : connections_)
       if (conn->state != Connection::State::ended) {

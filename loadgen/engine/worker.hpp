@@ -90,6 +90,7 @@ class Worker {
   void queue_frame(Connection& conn, uint8_t opcode, bool fin, std::string_view payload);
   void record_connect_error(Connection& conn, const std::string& reason);
   void record_outcome(Connection& conn, CloseOutcome outcome);  // once per connection
+  void reset_now(Connection& conn, CloseOutcome outcome);       // record, RST, release
   void kill(Connection& conn);  // ask lws to release the socket soon (from outside its callback)
 
   const Profile& profile_;

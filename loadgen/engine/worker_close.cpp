@@ -137,8 +137,12 @@ void Worker::try_complete_drop(Connection& conn) {
     conn.next_probe_ns = now + kDrainRecheckNs;
     return;
   }
-  send_rst(fd);
-  record_outcome(conn, CloseOutcome::completed);
+  reset_now(conn, CloseOutcome::completed);
+}
+
+void Worker::reset_now(Connection& conn, CloseOutcome outcome) {
+  record_outcome(conn, outcome);
+  send_rst(lws_get_socket_fd(conn.wsi));
   kill(conn);
 }
 
@@ -217,9 +221,8 @@ void Worker::on_connection_deadline(Connection& conn, int64_t now_ns) {
         ++stats_.tcp_closed_by_client;
         break;
       case Connection::CloseStep::holding:
-        record_outcome(conn, CloseOutcome::server_never_closed);
-        send_rst(lws_get_socket_fd(conn.wsi));  // the hold is over: SPEC §3 ends it with RST
-        break;
+        reset_now(conn, CloseOutcome::server_never_closed);  // the hold is over: SPEC §3 ends it with RST
+        return;
       case Connection::CloseStep::awaiting_server_close:
         // The server never started the close within the hold: close cleanly ourselves instead.
         record_outcome(conn, CloseOutcome::server_never_closed);
@@ -229,10 +232,8 @@ void Worker::on_connection_deadline(Connection& conn, int64_t now_ns) {
         conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
         return;
       case Connection::CloseStep::dropping:
-        // The peer never acknowledged what we wrote: reset anyway.
-        send_rst(lws_get_socket_fd(conn.wsi));
-        record_outcome(conn, CloseOutcome::completed);
-        break;
+        reset_now(conn, CloseOutcome::completed);  // the peer never acknowledged what we wrote: reset anyway
+        return;
       default:
         break;
     }

@@ -120,7 +120,6 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
 
 int Worker::on_connected(Connection& conn) {
   const int64_t now = monotonic_now_ns();
-  conn.connected_ns = now;
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
   disable_nagle(lws_get_socket_fd(conn.wsi));
   conn.local_port = local_port_of(lws_get_socket_fd(conn.wsi));
