@@ -6,6 +6,7 @@
 
 #include "monitor/resource_sample.hpp"
 #include "report/summary.hpp"
+#include "stats/load_point.hpp"
 #include "verdict/leak_evidence.hpp"
 #include "verdict/leak_verdict.hpp"
 #include "verdict/threshold_checks.hpp"
@@ -22,6 +23,7 @@ struct RunReport {
   std::vector<ResourceVerdict> verdicts;
   std::string overall_leak_verdict;  // "PASS" / "LEAK" / "INCONCLUSIVE" / "not monitored"
   std::vector<ResourceSample> series;
+  std::vector<LoadPoint> load;  // the generator's load on the monitor's time axis
   SampleWindow baseline;
   std::vector<SampleWindow> settled;
   int exit_code = 0;
