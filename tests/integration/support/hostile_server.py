@@ -23,8 +23,10 @@ Misbehaviours (NAME):
   huge-length             a valid 101, then a binary frame announcing 1 GiB, then payload bytes without end
   truncated-frame         a valid 101, then half of a 100-byte binary frame, then FIN
   flood                   a valid 101, then 16 KiB binary messages as fast as the socket takes them, forever
-With the last two streaming ones the client's Close is recorded but never answered: the server just
-keeps sending, so the client must end TCP itself.
+huge-length and flood never stop sending: the client's Close is recorded but never answered, so the
+client must end TCP itself (and keep reading, or not, without its memory growing). Every other
+misbehaviour answers a client's Close like the oracle does. Records of streaming connections carry
+"streamed_bytes": how much the server got onto the wire.
 """
 import argparse
 import json
