@@ -96,24 +96,55 @@ std::string markers(const LineChart& chart, const Frame& f) {
   return out;
 }
 
+using Pixel = std::pair<double, double>;
+
+// Keeps the first, lowest, highest and last point of a run of points in one pixel column, in time order:
+// the line looks the same, and a day-long soak's samples do not make a page of tens of megabytes.
+void add_column(std::vector<Pixel>& out, const std::vector<Pixel>& column) {
+  if (column.size() <= 4) {
+    out.insert(out.end(), column.begin(), column.end());
+    return;
+  }
+  const auto by_y = [](const Pixel& a, const Pixel& b) { return a.second < b.second; };
+  std::vector<size_t> keep{0, size_t(std::min_element(column.begin(), column.end(), by_y) - column.begin()),
+                           size_t(std::max_element(column.begin(), column.end(), by_y) - column.begin()),
+                           column.size() - 1};
+  std::sort(keep.begin(), keep.end());
+  keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+  for (size_t i : keep) out.push_back(column[i]);
+}
+
+// The series' finite points in the SVG's coordinates, thinned to what a pixel column can show.
+std::vector<Pixel> to_pixels(const ChartSeries& s, const Frame& f) {
+  std::vector<Pixel> out, column;
+  double column_x = NAN;
+  for (const auto& [t, v] : s.points) {
+    if (!std::isfinite(v)) continue;
+    const Pixel p{f.x(t), f.y(v)};
+    if (std::floor(p.first) != column_x) {
+      add_column(out, column);
+      column.clear();
+      column_x = std::floor(p.first);
+    }
+    column.push_back(p);
+  }
+  add_column(out, column);
+  return out;
+}
+
 std::string series_shapes(const LineChart& chart, const Frame& f) {
   std::string out;
   for (size_t i = 0; i < chart.series.size(); ++i) {
-    const ChartSeries& s = chart.series[i];
+    const std::vector<Pixel> pixels = to_pixels(chart.series[i], f);
     const std::string colour = "series-" + std::to_string(i % kSeriesColours);
-    std::string d;
-    size_t drawn = 0;
-    for (const auto& [t, v] : s.points) {
-      if (!std::isfinite(v)) continue;
-      d += (drawn++ == 0 ? "M" : " L") + num(f.x(t)) + " " + num(f.y(v));
-    }
-    const std::string title = "<title>" + html_escape(s.name) + "</title>";
-    if (drawn == 1) {
+    const std::string title = "<title>" + html_escape(chart.series[i].name) + "</title>";
+    if (pixels.size() == 1) {
       // A path of one point draws nothing; a dot keeps a very short run's only sample visible.
-      const auto& [t, v] = *std::find_if(s.points.begin(), s.points.end(), [](const auto& p) { return std::isfinite(p.second); });
-      out += "<circle class=\"series-point " + colour + "\"" + attr("cx", f.x(t)) + attr("cy", f.y(v)) + " r=\"3\">" +
-             title + "</circle>\n";
-    } else if (drawn > 1) {
+      out += "<circle class=\"series-point " + colour + "\"" + attr("cx", pixels[0].first) +
+             attr("cy", pixels[0].second) + " r=\"3\">" + title + "</circle>\n";
+    } else if (pixels.size() > 1) {
+      std::string d;
+      for (const auto& [x, y] : pixels) d += (d.empty() ? "M" : " L") + num(x) + " " + num(y);
       out += "<path class=\"series " + colour + "\" d=\"" + d + "\">" + title + "</path>\n";
     }
   }

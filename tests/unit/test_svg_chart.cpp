@@ -102,6 +102,18 @@ TEST(SvgChart, NonFiniteValuesAreSkipped) {
   EXPECT_EQ(count_of(svg, " L"), 1u) << svg;
 }
 
+TEST(SvgChart, ALongSeriesIsThinnedToWhatThePixelsShowKeepingItsExtremes) {
+  LineChart chart = two_series();
+  chart.t_end_s = 100'000;
+  chart.series = {{"soak", {}}};
+  for (int i = 0; i <= 100'000; ++i) chart.series[0].points.emplace_back(i, i == 50'000 ? 1000 : i % 7);
+  const std::string svg = render_svg_chart(chart);
+  const size_t points = count_of(svg, " L") + 1;
+  EXPECT_LT(points, 4u * 900);  // at most 4 per pixel column of an 872-pixel-wide plot
+  EXPECT_GT(points, 872u);
+  EXPECT_NE(svg.find(" 20.0 L"), std::string::npos) << "the lone spike to 1000 (the top of the plot) was dropped";
+}
+
 TEST(SvgChart, TextFromProfilesIsEscaped) {
   LineChart chart = two_series();
   chart.title = "<script>alert(1)</script>";
