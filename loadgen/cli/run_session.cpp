@@ -10,6 +10,7 @@
 #include "cli/signal_watcher.hpp"
 #include "engine/monotonic_clock.hpp"
 #include "engine/open_fd_count.hpp"
+#include "report/html_report.hpp"
 #include "report/junit_xml.hpp"
 #include "report/report_files.hpp"
 #include "report/timeseries_csv.hpp"
@@ -168,6 +169,7 @@ RunReport RunSession::judge() {
 void RunSession::add_leak_verdict(RunReport& report) {
   if (!monitor_) {
     report.overall_leak_verdict = "not monitored";
+    report.monitor_note = prepared_.monitor_note;
     summary_.check_lines.push_back("leak verdict: not monitored (" + prepared_.monitor_note + ")");
     return;
   }
@@ -199,8 +201,9 @@ void RunSession::print_and_write(const RunReport& report) {
   std::string failed = write_report_file(dir, "report.json", render_report_json(report));
   if (failed.empty()) failed = write_report_file(dir, "junit.xml", render_junit_xml(report));
   if (failed.empty()) failed = write_report_file(dir, "timeseries.csv", render_timeseries_csv(report.series));
+  if (failed.empty()) failed = write_report_file(dir, "report.html", render_html_report(report));
   std::cout << render_summary(summary_);
-  if (failed.empty()) std::cout << "reports: " << dir << " (report.json, junit.xml, timeseries.csv)\n";
+  if (failed.empty()) std::cout << "reports: " << dir << " (report.json, junit.xml, timeseries.csv, report.html)\n";
   else std::cerr << "wsloadgen: " << failed << "\n";
   std::cout << std::flush;
 }

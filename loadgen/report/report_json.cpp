@@ -120,6 +120,19 @@ void write_monitor(JsonWriter& json, const RunReport& report) {
   json.end_array().end_object();
 }
 
+// The generator's side of the time axis, so the load can be drawn against the monitor's series.
+void write_load(JsonWriter& json, const std::vector<LoadPoint>& load) {
+  json.key("load").begin_array();
+  for (const LoadPoint& p : load) {
+    json.begin_object().key("t").value(double(p.at_ns) / 1e9).key("cycle").value(p.cycle).key("phase").value(p.phase);
+    json.key("active").value(p.active).key("connects_attempted").value(p.connects_attempted);
+    json.key("connections_opened").value(p.connections_opened).key("connect_errors").value(p.connect_errors);
+    json.key("closes_started").value(p.closes_started).key("messages_sent").value(p.messages_sent);
+    json.key("messages_received").value(p.messages_received).end_object();
+  }
+  json.end_array();
+}
+
 }  // namespace
 
 std::string render_report_json(const RunReport& report) {
@@ -145,6 +158,7 @@ std::string render_report_json(const RunReport& report) {
   json.end_array();
   write_verdicts(json, report);
   write_monitor(json, report);
+  write_load(json, report.load);
   json.end_object();
   return json.text() + "\n";
 }

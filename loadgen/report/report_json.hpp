@@ -20,6 +20,7 @@ struct RunReport {
   const RunSummary* summary = nullptr;
   std::vector<CheckResult> checks;
   bool monitored = false;
+  std::string monitor_note;  // why the server was not monitored, e.g. "monitor.pid: none"
   std::vector<ResourceVerdict> verdicts;
   std::string overall_leak_verdict;  // "PASS" / "LEAK" / "INCONCLUSIVE" / "not monitored"
   std::vector<ResourceSample> series;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "report/junit_xml.hpp"
+#include "report/report_json.hpp"
 #include "report/timeseries_csv.hpp"
 
 namespace wsl {
@@ -46,6 +47,33 @@ TEST(TimeseriesCsv, OneColumnPerResourceEmptyWhereMissing) {
   b.sockets_owned = 3;
   const std::string csv = render_timeseries_csv({a, b});
   EXPECT_EQ(csv, "t_seconds,scrape:process_open_fds,sockets\n0.5,12,\n1.5,,3\n");
+}
+
+TEST(ReportJson, CarriesTheLoadSeriesOnTheMonitorsTimeAxis) {
+  Profile profile;
+  profile.name = "p";
+  RunSummary summary;
+  RunReport report;
+  report.profile = &profile;
+  report.summary = &summary;
+  LoadPoint point;
+  point.at_ns = 1'500'000'000;
+  point.cycle = 2;
+  point.phase = "hold";
+  point.active = 7;
+  point.connects_attempted = 9;
+  point.connections_opened = 8;
+  point.connect_errors = 1;
+  point.closes_started = 3;
+  point.messages_sent = 40;
+  point.messages_received = 39;
+  report.load = {point};
+  const std::string json = render_report_json(report);
+  EXPECT_NE(json.find("\"load\":[{\"t\":1.5,\"cycle\":2,\"phase\":\"hold\",\"active\":7,\"connects_attempted\":9,"
+                      "\"connections_opened\":8,\"connect_errors\":1,\"closes_started\":3,\"messages_sent\":40,"
+                      "\"messages_received\":39}]"),
+            std::string::npos)
+      << json;
 }
 
 }  // namespace
