@@ -98,7 +98,7 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
     } else if (flag.name == "--seed" && is_run) {
       cmd.overrides.push_back("seed=" + v);
     } else if (flag.name == "--metrics-listen" && is_run) {
-      cmd.metrics_listen = v;
+      cmd.overrides.push_back("metrics.listen=" + v);
     } else if (flag.name == "--shard" && is_run) {
       auto slash = v.find('/');
       if (slash == std::string::npos || !parse_uint(v.substr(0, slash), cmd.shard_index) ||

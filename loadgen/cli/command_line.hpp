@@ -15,7 +15,6 @@ struct Command {
   // run / validate
   std::string profile_path;
   std::vector<std::string> overrides;  // "KEY=VALUE" in the order given; --target/--out/--seed become overrides too
-  std::string metrics_listen;          // empty: the profile's
   uint32_t shard_index = 0;
   uint32_t shard_count = 1;
   enum class Progress { auto_detect, plain, off } progress = Progress::auto_detect;

@@ -60,14 +60,10 @@ RunSession::RunSession(const Profile& profile, const Command& command)
 int RunSession::run() {
   // From here on a signal stops the run in order instead of killing it, so reports still get written.
   SignalWatcher signals([this](int count) { on_signal(count); });
-  // Accepted so profiles written for the metrics endpoint validate today; said out loud, never ignored.
-  if (!command_.metrics_listen.empty() || !profile_.metrics.pushgateway.url.empty())
-    std::cerr << "wsloadgen: note: this version does not serve Prometheus metrics yet (--metrics-listen, "
-                 "metrics.pushgateway); the summary and report.json carry the results\n";
-
   if (int code = prepare_run(profile_, command_, &prepared_); code != kExitPassed) return code;
   epoch_ns_ = previous_progress_ns_ = monotonic_now_ns();
   monitor_ = start_monitor(profile_, prepared_, epoch_ns_, &reclaims_);
+  if (int code = start_telemetry(); code != kExitPassed) return code;
   ProgressReporter progress(command_.progress, [this] { return progress_text(); });
 
   if (monitor_) baseline_ = sample_window(*monitor_, interrupted_);
@@ -77,45 +73,30 @@ int RunSession::run() {
   if (int code = run_cycles(); code != kExitPassed) return code;
   summary_.elapsed = Duration(monotonic_now_ns() - start_ns);
   progress.stop();
+  load_recorder_->stop();
   summary_.generator_fds_after = own_fds();
   collect_reclaims();
 
   const RunReport report = judge();
+  {
+    std::lock_guard<std::mutex> lock(view_mutex_);
+    verdicts_ = report.verdicts;
+    checks_ = report.checks;
+    finished_ = true;
+  }
   print_and_write(report);
+  // Another signal while lingering ends the linger at once.
+  telemetry_.finish([this, seen = signals_.load()] { return signals_.load() > seen; });
   return report.exit_code;
 }
 
 void RunSession::on_signal(int count) {
+  signals_ = count;
   interrupted_ = true;
   std::lock_guard<std::mutex> lock(pool_mutex_);
   stop_level_ = count == 1 ? StopRequest::drain : StopRequest::abort;
   if (count == 1) std::cerr << "\nwsloadgen: interrupted: closing open connections (again to abort)\n";
   if (current_pool_) current_pool_->request_stop(stop_level_);
-}
-
-std::string RunSession::progress_text() {
-  ProgressView view;
-  {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (current_pool_) view.now = current_pool_->progress();
-    else view.phase = "settle";  // between cycles, or before the first
-  }
-  const int64_t now = monotonic_now_ns();
-  view.elapsed = Duration(now - epoch_ns_);
-  view.cycle = std::min(current_cycle_.load() + 1, profile_.cycles);
-  view.cycles = profile_.cycles;
-  if (view.now.phase_index >= 0 && size_t(view.now.phase_index) < profile_.phases.size())
-    view.phase = profile_.phases[size_t(view.now.phase_index)].name;
-  view.before = previous_progress_;
-  view.since_before = Duration(now - previous_progress_ns_);
-  previous_progress_ = view.now;
-  previous_progress_ns_ = now;
-  if (auto sample = monitor_ ? monitor_->latest() : std::nullopt) {
-    const auto values = resource_values(*sample);
-    if (auto it = values.find("fds"); it != values.end()) view.server_fds = it->second;
-    if (auto it = values.find("rss"); it != values.end()) view.server_rss_bytes = it->second;
-  }
-  return progress_line(view);
 }
 
 int RunSession::run_cycles() {
@@ -136,9 +117,10 @@ int RunSession::run_cycles() {
       if (stop_level_ != StopRequest::none) pool.request_stop(stop_level_);
     }
     // A common start a little ahead, so every worker's schedule begins at the same instant.
-    summary_.stats.merge(pool.run(monotonic_now_ns() + 20'000'000));
+    const RunStats cycle_stats = pool.run(monotonic_now_ns() + 20'000'000);
     {
       std::lock_guard<std::mutex> lock(pool_mutex_);
+      summary_.stats.merge(cycle_stats);
       current_pool_ = nullptr;
     }
     pool.release();  // every socket of the cycle is closed before the server is judged
@@ -147,6 +129,7 @@ int RunSession::run_cycles() {
     if (monitor_) {
       wait_interruptibly(profile_.checks.leak.settle - kWindowSpacing * (kWindowSamples - 1), interrupted_);
       if (!interrupted_) settled_.push_back(sample_window(*monitor_, interrupted_));
+      update_provisional_verdicts();
     }
   }
   return kExitPassed;
@@ -156,9 +139,11 @@ void RunSession::collect_reclaims() {
   if (!monitor_) return;
   monitor_->stop();
   const ReclaimResults reclaimed = monitor_->finish_reclaims();
+  std::lock_guard<std::mutex> lock(pool_mutex_);
   for (int i = 0; i < kClosePatternCount; ++i)
     summary_.stats.patterns[i].server_reclaim_time.merge(reclaimed.reclaim_time[i]);
   summary_.stats.reclaim_stuck = reclaimed.stuck_by_state;
+  reclaims_collected_ = true;
 }
 
 RunReport RunSession::judge() {
@@ -169,6 +154,7 @@ RunReport RunSession::judge() {
   RunReport report;
   report.profile = &profile_;
   report.summary = &summary_;
+  report.load = load_;  // the recorder has stopped: no lock needed
   report.checks = evaluate_threshold_checks(profile_.checks, summary_.stats);
   for (const auto& check : report.checks) summary_.check_lines.push_back(check.line());
   add_leak_verdict(report);

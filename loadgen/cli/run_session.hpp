@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
+#include "cli/periodic_task.hpp"
 #include "cli/run_preparation.hpp"
+#include "cli/run_telemetry.hpp"
 #include "engine/worker_pool.hpp"
 #include "monitor/monitor.hpp"
 #include "monitor/reclaim_tracker.hpp"
 #include "report/report_json.hpp"
 #include "report/summary.hpp"
+#include "stats/load_point.hpp"
 #include "verdict/leak_evidence.hpp"
 
 namespace wsl {
@@ -27,6 +30,10 @@ class RunSession {
  private:
   void on_signal(int count);        // signal thread
   std::string progress_text();      // progress thread
+  void fill_metrics_view(MetricsView& view);  // a scrape or a push, on their threads
+  void record_load_point();         // the load recorder's thread
+  int start_telemetry();            // kExitPassed, or kExitCannotProceed
+  void update_provisional_verdicts();
   int run_cycles();                 // kExitPassed, or kExitCannotProceed
   void collect_reclaims();
   RunReport judge();
@@ -38,8 +45,12 @@ class RunSession {
   const unsigned workers_;
 
   std::atomic<bool> interrupted_{false};
-  std::mutex pool_mutex_;  // the signal and progress threads reach the current pool only while it exists
+  std::atomic<int> signals_{0};
+  // The signal, progress and metrics threads reach the current pool only while it exists; the stats
+  // of finished cycles move into summary_.stats under the same lock, so no reader counts them twice.
+  std::mutex pool_mutex_;
   WorkerPool* current_pool_ = nullptr;
+  bool reclaims_collected_ = false;  // summary_.stats holds the final reclaim times
   StopRequest stop_level_ = StopRequest::none;
 
   PreparedRun prepared_;
@@ -51,9 +62,22 @@ class RunSession {
   ProgressSnapshot previous_progress_;
   int64_t previous_progress_ns_ = 0;
 
+  std::string run_id_;
+  std::map<std::string, std::string> constant_labels_;
+
+  std::mutex view_mutex_;  // what the metrics threads read besides the pool: the verdict so far, the load series
+  std::vector<ResourceVerdict> verdicts_;
+  std::vector<CheckResult> checks_;
+  bool finished_ = false;
+  std::vector<LoadPoint> load_;
+
   RunSummary summary_;
   SampleWindow baseline_;
   std::vector<SampleWindow> settled_;
+
+  // Last, so they are destroyed first: their threads read everything above.
+  std::unique_ptr<PeriodicTask> load_recorder_;
+  RunTelemetry telemetry_;
 };
 
 }  // namespace wsl

@@ -143,6 +143,7 @@ void Worker::publish_live(int64_t now_ns) {
   live_.active.store(int64_t(connections_.size()), relaxed);
   live_.phase_index.store(phase_index_, relaxed);
   for (int i = 0; i < kClosePatternCount; ++i) live_.closes_started[i].store(stats_.patterns[i].started, relaxed);
+  published_.publish(stats_);
 }
 
 bool Worker::finished() const {

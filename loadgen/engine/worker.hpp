@@ -10,6 +10,7 @@
 
 #include "engine/connection.hpp"
 #include "engine/live_counters.hpp"
+#include "engine/published_stats.hpp"
 #include "engine/resolved_target.hpp"
 #include "engine/timer_queue.hpp"
 #include "monitor/reclaim_tracker.hpp"
@@ -46,6 +47,8 @@ class Worker {
   const RunStats& stats() const { return stats_; }
   // Read by the progress thread at any time.
   const LiveCounters& live() const { return live_; }
+  // Read by the metrics endpoint at any time: the stats as of the last publication (at most 250 ms old).
+  const PublishedStats& published() const { return published_; }
 
   // Entry points for the lws callback (transport_callback.cpp); each returns -1 to have lws close the wsi.
   int on_connected(Connection& conn);
@@ -114,6 +117,7 @@ class Worker {
 
   ReclaimTracker* reclaim_ = nullptr;
   LiveCounters live_;
+  PublishedStats published_;
   int64_t next_publish_ns_ = 0;
   int32_t phase_index_ = -1;
   std::atomic<int> stop_request_{0};

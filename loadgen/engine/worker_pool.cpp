@@ -54,6 +54,11 @@ ProgressSnapshot WorkerPool::progress() {
   return sum;
 }
 
+void WorkerPool::add_published_stats(RunStats& sum) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& worker : workers_) worker->published().add_to(sum);
+}
+
 void WorkerPool::release() {
   std::lock_guard<std::mutex> lock(mutex_);
   workers_.clear();

@@ -26,6 +26,8 @@ class WorkerPool {
   void request_stop(StopRequest request);
   // Thread-safe: the workers' published counters summed now.
   ProgressSnapshot progress();
+  // Thread-safe: merges the workers' published stats (at most 250 ms old) into `sum`.
+  void add_published_stats(RunStats& sum);
   // Destroys the workers and their lws contexts now, releasing every socket of the run.
   void release();
 

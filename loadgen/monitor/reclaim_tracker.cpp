@@ -32,6 +32,11 @@ void ReclaimTracker::check(const SocketTable& table, int64_t now_ns) {
   }
 }
 
+LatencyHistogram ReclaimTracker::reclaim_time(ClosePattern pattern) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return results_.reclaim_time[int(pattern)];
+}
+
 ReclaimResults ReclaimTracker::finish(const SocketTable& table, int64_t now_ns) {
   check(table, now_ns);
   std::lock_guard<std::mutex> lock(mutex_);

@@ -30,6 +30,8 @@ class ReclaimTracker {
   void watch(uint16_t client_port, ClosePattern pattern, int64_t since_ns);
 
   bool has_pending() const;
+  // Thread-safe: the reclaim times of `pattern` measured so far (for the live metrics).
+  LatencyHistogram reclaim_time(ClosePattern pattern) const;
   // Monitor thread: compares the pending connections with a fresh table taken at `now_ns`.
   void check(const SocketTable& table, int64_t now_ns);
   // At the end of the run (after the last check at `now_ns`): whatever the server still holds is stuck,

@@ -14,7 +14,7 @@ constexpr std::string_view kPidFileKeys[] = {"pid_file"};
 constexpr std::string_view kChecksKeys[] = {"leak", "handshake_error_ratio_max", "handshake_p99_max"};
 constexpr std::string_view kLeakKeys[] = {"settle", "fd_delta_max", "rss_delta_max", "close_wait_max",
                                           "rss_slope_max"};
-constexpr std::string_view kMetricsKeys[] = {"listen", "pushgateway", "labels"};
+constexpr std::string_view kMetricsKeys[] = {"listen", "pushgateway", "labels", "run_id", "linger"};
 constexpr std::string_view kPushgatewayKeys[] = {"url", "job", "interval"};
 
 void read_pid(ReadContext& ctx, const YAML::Node& node, const std::string& path, MonitorSpec& monitor) {
@@ -144,6 +144,13 @@ void read_metrics(ReadContext& ctx, const YAML::Node& node, const std::string& p
         if (auto problem = label_name_problem(name)) return ctx.error(v, lp, *problem);
         if (auto text = read_string(ctx, v, lp)) metrics.labels[name] = *text;
       });
+    } else if (key == "run_id") {
+      auto id = read_string(ctx, value, p);
+      if (!id || *id == "auto") return;  // auto: generated when the run starts
+      if (auto problem = run_id_problem(*id)) return ctx.error(value, p, *problem);
+      metrics.run_id = *id;
+    } else if (key == "linger") {
+      if (auto d = read_duration(ctx, value, p, true)) metrics.linger = *d;
     }
   });
 }

@@ -172,6 +172,8 @@ struct MetricsSpec {
   std::string listen = "127.0.0.1:9464";  // "off": no endpoint
   PushgatewaySpec pushgateway;
   std::map<std::string, std::string> labels;
+  std::string run_id;     // the run_id label; empty ("auto"): "<profile name>-<UTC start time>"
+  Duration linger = 0s;   // how long /metrics stays up after the verdict, so a scraper sees the final values
 
   bool operator==(const MetricsSpec&) const = default;
 };

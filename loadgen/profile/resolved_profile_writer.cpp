@@ -145,7 +145,10 @@ void write_metrics(YAML::Emitter& out, const MetricsSpec& metrics) {
   if (metrics.labels.empty()) out << YAML::Flow;
   out << YAML::BeginMap;
   for (const auto& [name, value] : metrics.labels) out << YAML::Key << name << YAML::Value << value;
-  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap;
+  key(out, "run_id"), out << (metrics.run_id.empty() ? std::string("auto") : metrics.run_id);
+  key(out, "linger"), out << format_duration(metrics.linger);
+  out << YAML::EndMap;
 }
 
 }  // namespace

@@ -96,13 +96,21 @@ Problem listen_address_problem(std::string_view listen) {
 
 Problem label_name_problem(std::string_view name) {
   static constexpr std::string_view kOwnLabels[] = {"pattern", "code",   "phase",   "state", "reason",
-                                                    "resource", "run_id", "shard", "outcome"};
+                                                    "resource", "run_id", "shard", "outcome",
+                                                    "verdict", "check", "version", "profile", "target"};
   bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name.front()));
   for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   if (!ok) return "label name \"" + std::string(name) + "\" must match [a-zA-Z_][a-zA-Z0-9_]*";
   if (name.substr(0, 2) == "__") return "label names starting with __ are reserved by Prometheus";
   for (std::string_view own : kOwnLabels)
     if (name == own) return "label " + std::string(name) + " is set by wsloadgen itself; choose another name";
+  return std::nullopt;
+}
+
+Problem run_id_problem(std::string_view id) {
+  bool ok = !id.empty() && id.size() <= 64;
+  for (char c : id) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+  if (!ok) return "run_id \"" + std::string(id) + "\" must be 1 to 64 of [A-Za-z0-9_.-]";
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@ Problem clean_close_code_problem(int code, std::string_view pattern = "clean"); 
 Problem close_reason_problem(std::string_view reason);  // at most 123 bytes of UTF-8
 Problem listen_address_problem(std::string_view listen);  // HOST:PORT or "off"
 Problem label_name_problem(std::string_view name);      // a Prometheus label the tool does not use itself
+Problem run_id_problem(std::string_view id);            // a label value that is also safe in a Pushgateway URL
 Problem metric_name_problem(std::string_view name);     // a Prometheus series name
 Problem header_name_problem(std::string_view name);     // an HTTP header field name
 Problem ip_address_problem(std::string_view address);   // a literal IPv4 or IPv6 address

@@ -63,6 +63,17 @@ Duration LatencyHistogram::mean() const {
   return Duration(sum_ns_ / static_cast<int64_t>(count_));
 }
 
+uint64_t LatencyHistogram::count_below(Duration bound) const {
+  const int64_t bound_ns = bound.count();
+  if (bound_ns >= max_ns_) return count_;  // every value is at or below the bound
+  uint64_t n = 0;
+  for (int i = 0; i < kBuckets - 1; ++i) {
+    if (static_cast<int64_t>(bucket_upper_micros(i)) * 1000 > bound_ns) break;
+    n += buckets_[i];
+  }
+  return n;
+}
+
 Duration LatencyHistogram::quantile(double q) const {
   if (count_ == 0) return Duration::zero();
   if (!(q > 0)) q = 0;  // also catches NaN

@@ -18,6 +18,10 @@ class LatencyHistogram {
   Duration max() const { return Duration(max_ns_); }
   Duration min() const { return count_ ? Duration(min_ns_) : Duration::zero(); }
   Duration mean() const;
+  Duration sum() const { return Duration(sum_ns_); }
+  // How many values lie in buckets wholly below `bound` (for Prometheus `le` buckets): exact at bucket
+  // edges, otherwise a value within 1/16 of the bound may be counted in the next bucket up.
+  uint64_t count_below(Duration bound) const;
   // q in [0,1]; the upper bound of the bucket holding the q-th value, clamped to the true max.
   Duration quantile(double q) const;
 

@@ -1,6 +1,5 @@
 """Server reclaim time: when the server's own socket for each closed connection disappeared, or that it never did."""
 import os
-import re
 import sys
 import unittest
 

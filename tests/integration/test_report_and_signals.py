@@ -10,7 +10,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-from harness import BIN, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
+from harness import TempDirTestCase, WireOracle, run_wsloadgen, wsloadgen_command, write_profile  # noqa: E402
 
 PROFILE = """
 name: report
@@ -67,7 +67,7 @@ class ReportJson(TempDirTestCase):
 class Signals(TempDirTestCase):
     def start(self, target_url, out):
         path = write_profile(self.tmp, PROFILE.replace("HOLD", "60s"))
-        return subprocess.Popen([BIN, "run", path, "--target", target_url, "--out", out, "--progress", "off"],
+        return subprocess.Popen(wsloadgen_command("run", path, "--target", target_url, "--out", out, "--progress", "off"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def wait_for_open(self, proc, count, timeout=10):

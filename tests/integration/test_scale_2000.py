@@ -1,6 +1,5 @@
 """2000 connections over 4 workers complete with zero errors, and the server saw exactly 2000 handshakes."""
 import os
-import re
 import sys
 import unittest
 

@@ -5,7 +5,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-from harness import BIN, TempDirTestCase, WireOracle, write_profile  # noqa: E402
+from harness import TempDirTestCase, WireOracle, wsloadgen_command, write_profile  # noqa: E402
 
 PROFILE = """
 name: shards
@@ -35,8 +35,8 @@ class Shards(TempDirTestCase):
         os.makedirs(os.path.join(self.tmp, "single"))
         single = WireOracle(os.path.join(self.tmp, "single"))  # its own folder: each oracle writes its record there
         try:
-            out = subprocess.run([BIN, "run", path, "--target", single.url, "--progress", "off",
-                                  "--out", os.path.join(self.tmp, "single")], capture_output=True, text=True,
+            out = subprocess.run(wsloadgen_command("run", path, "--target", single.url, "--progress", "off",
+                                  "--out", os.path.join(self.tmp, "single")), capture_output=True, text=True,
                                  timeout=60)
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
             self.assertTrue(single.wait_for_ended(61, timeout=10))
@@ -44,8 +44,8 @@ class Shards(TempDirTestCase):
             one_process = key_to_close_code(single.stop())
         sharded = WireOracle(self.tmp)
         try:
-            runs = [subprocess.Popen([BIN, "run", path, "--target", sharded.url, "--shard", f"{i}/2",
-                                      "--out", os.path.join(self.tmp, f"out{i}"), "--progress", "off"],
+            runs = [subprocess.Popen(wsloadgen_command("run", path, "--target", sharded.url, "--shard", f"{i}/2",
+                                      "--out", os.path.join(self.tmp, f"out{i}"), "--progress", "off"),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
             for p in runs:
                 p.communicate(timeout=60)
@@ -59,8 +59,8 @@ class Shards(TempDirTestCase):
         path = write_profile(self.tmp, PROFILE)
         oracle = WireOracle(self.tmp)
         try:
-            runs = [subprocess.Popen([BIN, "run", path, "--target", oracle.url, "--shard", f"{i}/2",
-                                      "--out", os.path.join(self.tmp, f"out{i}"), "--progress", "off"],
+            runs = [subprocess.Popen(wsloadgen_command("run", path, "--target", oracle.url, "--shard", f"{i}/2",
+                                      "--out", os.path.join(self.tmp, f"out{i}"), "--progress", "off"),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
             outputs = [p.communicate(timeout=60) for p in runs]
             self.assertTrue(oracle.wait_for_ended(62, timeout=10))  # 60 connections + 2 preflights

@@ -15,9 +15,9 @@ TEST(CommandLine, RunWithEveryFlag) {
   EXPECT_EQ(c.kind, Command::Kind::run);
   EXPECT_EQ(c.profile_path, "p.yaml");
   // Shortcuts and --set keep their command-line order, so a later one wins.
-  EXPECT_EQ(c.overrides, (std::vector<std::string>{"target.url=ws://h:1/", "seed=9", "report.dir=o/", "seed=5",
+  EXPECT_EQ(c.overrides, (std::vector<std::string>{"target.url=ws://h:1/", "seed=9", "report.dir=o/",
+                                                    "metrics.listen=127.0.0.1:0", "seed=5",
                                                     "phases[0].connect_rate=500/s"}));
-  EXPECT_EQ(c.metrics_listen, "127.0.0.1:0");
   EXPECT_EQ(c.shard_index, 1u);
   EXPECT_EQ(c.shard_count, 3u);
   EXPECT_EQ(c.progress, Command::Progress::plain);

@@ -179,3 +179,21 @@ TEST(LatencyHistogram, ValuesJustBelowTheTopPowerStayAccurate) {
 
 }  // namespace
 }  // namespace wsl
+
+namespace wsl {
+namespace {
+
+TEST(LatencyHistogramBuckets, CountBelowIsExactAtBucketEdgesAndCumulative) {
+  LatencyHistogram h;
+  for (int ms : {1, 2, 2, 40, 900}) h.record(std::chrono::milliseconds(ms));
+  EXPECT_EQ(h.count_below(500us), 0u);
+  EXPECT_EQ(h.count_below(1ms), 0u) << "1 ms lies in the bucket ending just above it";
+  EXPECT_EQ(h.count_below(1100us), 1u);
+  EXPECT_EQ(h.count_below(5ms), 3u);
+  EXPECT_EQ(h.count_below(100ms), 4u);
+  EXPECT_EQ(h.count_below(900ms), 5u) << "at or above the max, everything counts";
+  EXPECT_EQ(h.sum(), 945ms);
+}
+
+}  // namespace
+}  // namespace wsl

@@ -217,3 +217,26 @@ TEST(ProfileErrors, MissingFileSaysSo) {
 
 }  // namespace
 }  // namespace wsl
+
+namespace wsl {
+namespace {
+
+TEST(ProfileErrors, RunIdMustBeSafeInAPushgatewayUrl) {
+  EXPECT_EQ(only_error(kPhase + "metrics:\n  run_id: nightly/42\n"),
+            "t.yaml:3:11: metrics.run_id: run_id \"nightly/42\" must be 1 to 64 of [A-Za-z0-9_.-]");
+  EXPECT_EQ(only_error(kPhase + "metrics:\n  labels: {verdict: x}\n"),
+            "t.yaml:3:21: metrics.labels.verdict: label verdict is set by wsloadgen itself; choose another name");
+}
+
+TEST(ProfileReader, MetricsRunIdAndLinger) {
+  auto loaded = load_profile_text(kPhase + "metrics: {run_id: nightly-42, linger: 15s}\n", "t.yaml", {}, env_of({}));
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors[0].to_string();
+  EXPECT_EQ(loaded.profile->metrics.run_id, "nightly-42");
+  EXPECT_EQ(loaded.profile->metrics.linger, std::chrono::seconds(15));
+  auto automatic = load_profile_text(kPhase + "metrics: {run_id: auto}\n", "t.yaml", {}, env_of({}));
+  ASSERT_TRUE(automatic.errors.empty());
+  EXPECT_EQ(automatic.profile->metrics.run_id, "") << "auto: generated when the run starts";
+}
+
+}  // namespace
+}  // namespace wsl

@@ -30,9 +30,21 @@ class Result:
         return json.loads(m.group(1)) if m else None
 
 
+def wsloadgen_command(*args):
+    """The generator's command line; a run gets a free metrics port unless the test chose one.
+
+    Without it every run would serve /metrics on the default 127.0.0.1:9464, and tests running in
+    parallel would collide there (a run refuses to start when it cannot bind)."""
+    command = [BIN, *args]
+    chose = any("metrics-listen" in a or "metrics.listen" in a for a in args)
+    if args and args[0] == "run" and not chose:
+        command += ["--metrics-listen", "127.0.0.1:0"]
+    return command
+
+
 def run_wsloadgen(*args, timeout=120, env=None):
     start = time.monotonic()
-    proc = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run(wsloadgen_command(*args), capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     return Result(proc, time.monotonic() - start)
 

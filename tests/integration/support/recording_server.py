@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import json
 import signal
-import sys
 
 import websockets
 
