@@ -8,6 +8,7 @@ dashboards is evaluated the way Grafana would send it. The files themselves are 
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from background_run import BackgroundRun  # noqa: E402
 from dashboard_queries import (grouping_labels, load_dashboard, metric_names, panel_queries,  # noqa: E402
                                parse_label_values, selectors, substitute, template_variables, variable_query)
-from harness import SOURCE_DIR, ProcessExporter, WireOracle, closed_local_port, write_profile  # noqa: E402
+from harness import SOURCE_DIR, ProcessExporter, WireOracle, write_profile  # noqa: E402
 from metric_catalogue import (catalogue, exposition_samples, exposition_series_names,  # noqa: E402
                               family_name)
 from prometheus_servers import (PROMTOOL_BIN, PrometheusServer, http_get, promtool_check_metrics,  # noqa: E402
@@ -200,25 +201,41 @@ class AgainstRealPrometheus(unittest.TestCase):
         tmp = tempfile.TemporaryDirectory()
         cls.addClassCleanup(tmp.cleanup)
         cls.tmp = tmp.name
-        cls.oracle = WireOracle(cls.tmp, modes=("leak-on-abort",))
-        cls.addClassCleanup(cls._stop_oracle)
-        exporter = ProcessExporter(cls.oracle.proc.pid)
-        cls.addClassCleanup(exporter.stop)
-        cls.metrics_port = closed_local_port()
-        cls.prometheus = PrometheusServer(cls.tmp, scrape_config_for(cls.metrics_port))
-        cls.addClassCleanup(cls.prometheus.stop)
-        # Discovery takes Prometheus a few seconds; the run starts once its scrape loop is running.
-        wait_until(lambda: cls.prometheus.scraping("wsloadgen"), 30, interval=0.2, what="Prometheus to scrape")
+        oracle = WireOracle(cls.tmp, modes=("leak-on-abort",))
+        try:
+            cls._run_scraped(oracle)
+        finally:
+            cls.wire = oracle.stop()
 
-        profile = write_profile(cls.tmp, PROFILE.format(pid=cls.oracle.proc.pid, scrape=exporter.url,
+    @classmethod
+    def _run_scraped(cls, oracle):
+        exporter = ProcessExporter(oracle.proc.pid)
+        cls.addClassCleanup(exporter.stop)
+        # Prometheus must know the generator's address before the run starts: the port is held (bound, not
+        # listening) while Prometheus starts, so nothing else takes it, and let go just before the run.
+        placeholder = socket.socket()
+        placeholder.bind(("127.0.0.1", 0))
+        cls.metrics_port = placeholder.getsockname()[1]
+        with placeholder:
+            cls.prometheus = PrometheusServer(cls.tmp, scrape_config_for(cls.metrics_port))
+            cls.addClassCleanup(cls.prometheus.stop)
+            # Discovery takes Prometheus a few seconds; the run starts once its scrape loop is running.
+            wait_until(lambda: cls.prometheus.scraping("wsloadgen"), 30, interval=0.2, what="Prometheus to scrape")
+        profile = write_profile(cls.tmp, PROFILE.format(pid=oracle.proc.pid, scrape=exporter.url,
                                                         port=cls.metrics_port, run_id=RUN_ID))
-        cls.generator = BackgroundRun("run", profile, "--target", cls.oracle.url, "--progress", "off",
-                                "--out", os.path.join(cls.tmp, "out"))
+        cls.generator = BackgroundRun("run", profile, "--target", oracle.url, "--progress", "off",
+                                      "--out", os.path.join(cls.tmp, "out"))
+        cls.addClassCleanup(cls.generator.kill)
         metrics_url = cls.generator.wait_for_stderr(r"wsloadgen: metrics: (http://\S+)", 30).group(1)
         cls.first_body = http_get(metrics_url)
         # During metrics.linger the endpoint serves the final values: keep that body for the name checks.
-        cls.final_body = wait_until(lambda: cls._final_body(metrics_url), 60, interval=0.1,
-                                    what="/metrics to say the run finished")
+        try:
+            cls.final_body = wait_until(lambda: cls._final_body(metrics_url), 60, interval=0.1,
+                                        what="/metrics to say the run finished")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; wsloadgen's stderr so far:\n{cls.generator.stderr}") from None
+        if cls.final_body is True:
+            raise AssertionError(f"the run ended before /metrics said it finished: {cls.generator}")
         cls.exit_code = cls.generator.finish(timeout=30)
         with open(os.path.join(cls.tmp, "out", "report.json")) as f:
             cls.report = json.load(f)
@@ -226,19 +243,17 @@ class AgainstRealPrometheus(unittest.TestCase):
         cls.values = {"job": "wsloadgen", "instance": f"127.0.0.1:{cls.metrics_port}", "run_id": RUN_ID,
                       "__rate_interval": RATE_INTERVAL, "__interval": STEP,
                       "__range": f"{math.ceil(cls.end - cls.start)}s"}
-        wait_until(lambda: cls.prometheus.query(f'wsloadgen_run_finished{{run_id="{RUN_ID}"}} == 1', cls.end)["result"],
-                   10, what="Prometheus to have scraped the final values")
+        finished = f'max_over_time(wsloadgen_run_finished{{run_id="{RUN_ID}"}}[{cls.values["__range"]}]) == 1'
+        wait_until(lambda: cls.prometheus.query(finished, cls.end)["result"], 10,
+                   what="Prometheus to have scraped the final values")
 
     @classmethod
-    def _stop_oracle(cls):
-        cls.wire = cls.oracle.stop()
-
-    @staticmethod
-    def _final_body(url):
+    def _final_body(cls, url):
+        """The /metrics body once it says the run finished; True if the run ended first (nothing to wait for)."""
         try:
-            body = http_get(url)
+            body = http_get(url, timeout=1)
         except OSError:
-            return None
+            return not cls.generator.running()
         return body if any(v == 1 for _, v in exposition_samples(body, "wsloadgen_run_finished")) else None
 
     def test_the_run_found_the_leak_it_was_given(self):
@@ -270,7 +285,9 @@ class AgainstRealPrometheus(unittest.TestCase):
 
     def test_every_metric_in_the_dashboards_is_exported(self):
         kinds = catalogue(SOURCE_DIR)
-        exported = {family_name(n, kinds) for n in exposition_series_names(self.final_body)}
+        # prometheus-cpp's endpoint adds its own exposer_* series; wsloadgen's are the wsloadgen_* ones.
+        exported = {family_name(n, kinds) for n in exposition_series_names(self.final_body)
+                    if n.startswith("wsloadgen_")}
         used = {family_name(n, kinds) for path in DASHBOARDS for q in panel_queries(load_dashboard(path))
                 for n in metric_names(q.expr)}
         self.assertEqual(used - exported, set(), "used by a dashboard but not in the run's /metrics")

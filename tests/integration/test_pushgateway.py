@@ -72,6 +72,8 @@ class PushedRun(unittest.TestCase):
             cls.shards = [BackgroundRun("run", profile, "--target", oracle.url, "--shard", f"{i}/{SHARDS}",
                                         "--progress", "off", "--out", os.path.join(cls.tmp, f"out{i}"))
                           for i in range(SHARDS)]
+            for shard in cls.shards:
+                cls.addClassCleanup(shard.kill)
             cls.first_sighting = wait_until(
                 lambda: ("pushed while running" if cls._a_push_before_the_end() else
                          "ended" if not any(s.running() for s in cls.shards) else None), 60,

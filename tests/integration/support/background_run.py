@@ -74,5 +74,11 @@ class BackgroundRun:
             self.stdout = "".join(self._stdout)
         return self.proc.returncode
 
+    def kill(self):
+        """Ends a run that is still going (cleanup after a failed test); a no-op once it has ended."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.finish(timeout=10)
+
     def __repr__(self):
         return f"exit={self.proc.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"

@@ -4,6 +4,7 @@ Each instance gets its own temporary config, storage and log, listens on 127.0.0
 read from the socket it owns, so there is no race for a port), and is stopped by the test; a system service
 of the same package, if one runs, is neither needed nor touched.
 """
+import ctypes
 import json
 import os
 import signal
@@ -30,23 +31,33 @@ def wait_until(condition, timeout, interval=0.05, what="condition"):
 
 
 def listening_port(pid):
-    """The port of a TCP socket that process `pid` listens on (IPv4 or IPv6), or None yet."""
-    inodes = set()
+    """The port of a TCP socket that process `pid` listens on (IPv4 or IPv6), or None (not yet, or gone)."""
     try:
+        inodes = set()
         for fd in os.listdir(f"/proc/{pid}/fd"):
             target = os.readlink(f"/proc/{pid}/fd/{fd}")
             if target.startswith("socket:["):
                 inodes.add(target[len("socket:["):-1])
+        for table in ("tcp", "tcp6"):
+            with open(f"/proc/{pid}/net/{table}") as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                        return int(fields[1].rsplit(":", 1)[1], 16)
     except (FileNotFoundError, ProcessLookupError):
-        return None
-    for table in ("tcp", "tcp6"):
-        with open(f"/proc/{pid}/net/{table}") as f:
-            next(f)
-            for line in f:
-                fields = line.split()
-                if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
-                    return int(fields[1].rsplit(":", 1)[1], 16)
+        pass
     return None
+
+
+# Looked up here, not in the child: a forked child of a threaded test should only make the system call.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_the_test():
+    """In the child: receive SIGTERM when the test process dies, so a killed test leaves no server behind."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def http_get(url, timeout=5):
@@ -60,7 +71,8 @@ class _Server:
     def __init__(self, directory, name, args, ready_path):
         self.log_path = os.path.join(directory, f"{name}.log")
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_end_with_the_test)
         try:
             port = wait_until(lambda: self._exited() or listening_port(self.proc.pid), 30, what=f"{name} to listen")
             if self._exited():
