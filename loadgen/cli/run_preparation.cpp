@@ -63,6 +63,9 @@ int prepare_run(const Profile& profile, const Command& command, PreparedRun* pre
     std::cerr << "wsloadgen: " << error << "\n";
     return kExitUsage;
   }
+  if (url->tls && profile.target.tls.insecure_skip_verify)
+    std::cerr << "wsloadgen: warning: target.tls.insecure_skip_verify is set: the server's certificate and name "
+                 "are not verified, so anyone on the path could pose as the target\n";
   ResolvedTarget& target = prepared->target;
   target.url = *url;
   std::optional<std::string> address = resolve_target_address(target.url, &error);

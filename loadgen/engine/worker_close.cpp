@@ -264,6 +264,14 @@ void Worker::on_server_ended_tcp(Connection& conn, int64_t now_ns) {
 }
 
 void Worker::on_socket_closed(Connection& conn) {
+  const bool speaking_websocket = conn.state == Connection::State::open || conn.state == Connection::State::closing;
+  if (speaking_websocket && !conn.abort_choice && !conn.protocol_error_seen) {
+    // A server that ends TCP in the middle of a frame broke the protocol, even though it said nothing.
+    if (const FrameError* error = conn.reader.end_of_stream()) {
+      conn.protocol_error_seen = true;
+      ++stats_.protocol_errors[std::string(error->reason())];
+    }
+  }
   switch (conn.state) {
     case Connection::State::connecting:
       ++stats_.connect_errors["connect_failed"];

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "engine/connect_error_reason.hpp"
 #include "engine/message_payload.hpp"
 #include "engine/monotonic_clock.hpp"
 #include "engine/socket_actions.hpp"
@@ -19,20 +20,6 @@ namespace {
 constexpr uint64_t kKeyStreamA = 101;
 constexpr uint64_t kKeyStreamB = 102;
 constexpr uint64_t kMessageOffsetStream = 103;
-
-// Maps lws' free-text connect failure to a stable, low-cardinality reason label.
-std::string connect_error_reason(const char* why) {
-  std::string text = why;
-  for (auto& ch : text) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-  if (text.find("refused") != std::string::npos) return "connection_refused";
-  if (text.find("timed out") != std::string::npos || text.find("timeout") != std::string::npos)
-    return "connect_timeout";
-  if (text.find("ssl") != std::string::npos || text.find("tls") != std::string::npos ||
-      text.find("cert") != std::string::npos)
-    return "tls_error";
-  if (text.find("unreachable") != std::string::npos) return "unreachable";
-  return "connect_failed";
-}
 
 }  // namespace
 

@@ -29,7 +29,7 @@ constexpr FrameErrorKind kFrameErrors[] = {
     FrameErrorKind::fragmented_control_frame, FrameErrorKind::unexpected_continuation,
     FrameErrorKind::interleaved_data_frame, FrameErrorKind::message_too_large,
     FrameErrorKind::bad_length_encoding,   FrameErrorKind::close_payload_too_short,
-    FrameErrorKind::invalid_utf8};
+    FrameErrorKind::invalid_utf8,          FrameErrorKind::truncated_frame};
 constexpr CloseOutcome kOutcomes[] = {CloseOutcome::completed, CloseOutcome::server_closed_first,
                                       CloseOutcome::timed_out, CloseOutcome::server_never_closed,
                                       CloseOutcome::error};

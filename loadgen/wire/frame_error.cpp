@@ -16,6 +16,7 @@ std::string_view frame_error_label(FrameErrorKind kind) {
     case FrameErrorKind::bad_length_encoding: return "bad_length_encoding";
     case FrameErrorKind::close_payload_too_short: return "close_payload_too_short";
     case FrameErrorKind::invalid_utf8: return "invalid_utf8";
+    case FrameErrorKind::truncated_frame: return "truncated_frame";
   }
   return "unknown";
 }

@@ -19,13 +19,14 @@ enum class FrameErrorKind : uint8_t {
   bad_length_encoding,       // 64-bit length with the top bit set, or a non-minimal length encoding
   close_payload_too_short,   // Close frame with a 1-byte payload
   invalid_utf8,              // text message that is not valid UTF-8
+  truncated_frame,           // TCP ended inside a frame or a fragmented message
 };
 
 // snake_case name of the kind, usable as a Prometheus label value (e.g. "masked_frame").
 std::string_view frame_error_label(FrameErrorKind kind);
 
 // The close code RFC 6455 says to answer this violation with: 1007 for invalid UTF-8, 1009 for a too
-// large message, 1002 otherwise.
+// large message, 1002 otherwise (truncated_frame is never answered: the connection is already gone).
 uint16_t frame_error_close_code(FrameErrorKind kind);
 
 struct FrameError {

@@ -59,6 +59,19 @@ const FrameError* FrameReader::feed(std::string_view chunk, FrameSink& sink) {
   return error();
 }
 
+const FrameError* FrameReader::end_of_stream() {
+  if (phase_ == Phase::payload || header_have_ > 0) {
+    const uint64_t have = phase_ == Phase::payload ? frame_remaining_ : header_have_;
+    fail(FrameErrorKind::truncated_frame,
+         phase_ == Phase::payload ? "TCP ended with " + std::to_string(have) + " payload bytes of a " +
+                                        opcode_name(frame_opcode_) + " frame still to come"
+                                  : "TCP ended after " + std::to_string(have) + " bytes of a frame header");
+  } else if (phase_ == Phase::header && message_opcode_ != 0) {
+    fail(FrameErrorKind::truncated_frame, "TCP ended inside a fragmented " + opcode_name(message_opcode_) + " message");
+  }
+  return error();
+}
+
 bool FrameReader::check_first_two(uint8_t b0, uint8_t b1) {
   const uint8_t op = b0 & 0x0F;
   const bool fin = (b0 & 0x80) != 0;

@@ -43,6 +43,11 @@ class FrameReader {
   // After a Close frame the stream is over: later bytes are ignored and counted (bytes_after_close()).
   const FrameError* feed(std::string_view chunk, FrameSink& sink);
 
+  // The server ended TCP: a frame or fragmented message it cut off becomes a truncated_frame error
+  // (returned, like any error); a stream that ended between messages, after a Close or after an
+  // earlier error returns what error() already held.
+  const FrameError* end_of_stream();
+
   const FrameError* error() const { return error_.get(); }
   bool close_received() const { return phase_ == Phase::closed; }
   uint64_t bytes_after_close() const { return bytes_after_close_; }

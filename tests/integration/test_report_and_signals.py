@@ -84,13 +84,19 @@ class Signals(TempDirTestCase):
             time.sleep(0.05)
 
     def test_sigint_drains_with_the_mix_writes_reports_and_exits_130(self):
+        self.assert_drains_on(signal.SIGINT)
+
+    def test_sigterm_drains_like_sigint(self):
+        self.assert_drains_on(signal.SIGTERM)
+
+    def assert_drains_on(self, signum):
         out = os.path.join(self.tmp, "out")
         oracle = WireOracle(self.tmp)
         try:
             proc = self.start(oracle.url, out)
             self.wait_for_open(proc, 20)
             started = time.monotonic()
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(signum)
             stdout, stderr = proc.communicate(timeout=30)
             self.assertLess(time.monotonic() - started, 10, stderr)  # drained, not the 60 s hold
             self.assertTrue(oracle.wait_for_ended(21, timeout=10))
@@ -124,7 +130,29 @@ class Signals(TempDirTestCase):
         finally:
             oracle.stop()
         self.assertEqual(proc.returncode, 130, stdout + stderr)
-        self.assertTrue(os.path.exists(os.path.join(out, "report.json")))
+        with open(os.path.join(out, "report.json")) as f:
+            self.assertTrue(json.load(f)["interrupted"])
+        self.assertTrue(os.path.exists(os.path.join(out, "junit.xml")))
+
+    def test_sigpipe_never_kills_the_run(self):
+        """A SIGPIPE mid-run, and a summary written to a pipe nobody reads any more, are survived."""
+        out = os.path.join(self.tmp, "out")
+        oracle = WireOracle(self.tmp)
+        try:
+            proc = self.start(oracle.url, out)
+            proc.stdout.close()  # like `wsloadgen run … | head -1` after head has exited
+            self.wait_for_open(proc, 20)
+            proc.send_signal(signal.SIGPIPE)
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+            stderr = proc.stderr.read()
+            proc.stderr.close()
+        finally:
+            oracle.stop()
+        self.assertEqual(proc.returncode, 130, stderr)  # -13 would mean SIGPIPE killed it
+        with open(os.path.join(out, "report.json")) as f:
+            self.assertTrue(json.load(f)["interrupted"])
+        self.assertTrue(os.path.exists(os.path.join(out, "junit.xml")))
 
 
 if __name__ == "__main__":

@@ -301,6 +301,26 @@ TEST(FrameReader, ErrorIsStickyAndEventsBeforeItAreDelivered) {
   EXPECT_EQ(sink.events.size(), 1u);
 }
 
+// What end_of_stream() says after `stream` was fed whole: the error label, or "" for a clean end.
+std::string end_label(std::string_view stream) {
+  FrameReader reader;
+  RecordingSink sink;
+  reader.feed(stream, sink);
+  const FrameError* error = reader.end_of_stream();
+  return error ? std::string(error->reason()) : std::string();
+}
+
+TEST(FrameReader, EndOfStreamInsideAFrameOrMessageIsTruncated) {
+  const std::string whole = server_frame(opcode::binary, true, std::string(100, 'x'));
+  EXPECT_EQ(end_label(whole.substr(0, 1)), "truncated_frame");   // inside the header
+  EXPECT_EQ(end_label(whole.substr(0, 52)), "truncated_frame");  // inside the payload
+  EXPECT_EQ(end_label(server_frame(opcode::text, false, "a")), "truncated_frame");  // between fragments
+  EXPECT_EQ(end_label(""), "");
+  EXPECT_EQ(end_label(whole), "");
+  EXPECT_EQ(end_label(whole + server_frame(opcode::close, true, bytes({0x03, 0xE8}))), "");
+  EXPECT_EQ(end_label(server_frame(3, true, "x")), "reserved_opcode");  // an earlier error stays the error
+}
+
 TEST(FrameReader, ErrorLabelsAndCloseCodes) {
   EXPECT_EQ(frame_error_label(FrameErrorKind::message_too_large), "message_too_large");
   EXPECT_EQ(frame_error_close_code(FrameErrorKind::message_too_large), 1009);

@@ -49,6 +49,33 @@ def run_wsloadgen(*args, timeout=120, env=None):
     return Result(proc, time.monotonic() - start)
 
 
+def run_wsloadgen_measured(*args, timeout=120, env=None):
+    """run_wsloadgen, plus the kernel's account of the process: Result.max_rss_kib (peak RSS, from wait4).
+
+    That is evidence from outside the generator, unlike anything it reports about itself."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(wsloadgen_command(*args), stdout=out, stderr=err, text=True, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})})
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                raise subprocess.TimeoutExpired(proc.args, timeout)
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc.stdout, proc.stderr = out.read(), err.read()
+    result = Result(proc, time.monotonic() - start)
+    result.max_rss_kib = usage.ru_maxrss
+    return result
+
+
 def write_profile(directory, text, name="profile.yaml"):
     path = os.path.join(directory, name)
     with open(path, "w") as f:
@@ -66,11 +93,11 @@ class RecordingServer:
         self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(SUPPORT_DIR, "recording_server.py"),
                                       "--out", self.out, *args], stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
-        m = re.search(r"listening on (ws://\S+)", line)
+        m = re.search(r"listening on (wss?://\S+:(\d+)/)", line)
         if not m:
             self.proc.kill()
             raise RuntimeError(f"recording server did not start: {line!r}")
-        self.url = m.group(1)
+        self.url, self.port = m.group(1), int(m.group(2))
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -83,12 +110,14 @@ class RecordingServer:
 class WireOracle:
     """wire_oracle.py (raw-socket server recording frames and FIN/RST) in a subprocess; .stop() returns its JSON.
 
+    `script` may name another server built on the oracle (hostile_server.py) that records the same way.
+
     A reader thread drains its stdout and counts finished connections, so tests can wait for the
     oracle to have seen every TCP end before stopping it."""
 
-    def __init__(self, directory, modes=()):
+    def __init__(self, directory, modes=(), script="wire_oracle.py", extra_args=()):
         self.out = os.path.join(directory, "wire_oracle.json")
-        args = ["/usr/bin/python3", os.path.join(SUPPORT_DIR, "wire_oracle.py"), "--out", self.out, "--events"]
+        args = ["/usr/bin/python3", os.path.join(SUPPORT_DIR, script), "--out", self.out, "--events", *extra_args]
         for mode in modes:
             args += ["--mode", mode]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
