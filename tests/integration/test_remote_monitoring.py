@@ -1,12 +1,10 @@
 """Remote monitoring: the leak verdict from the server's own /metrics, without reading its /proc."""
 import os
-import re
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-from harness import SUPPORT_DIR, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
+from harness import ProcessExporter, TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
 
 
 def profile(mix, scrape_url):
@@ -25,17 +23,6 @@ monitor: {{pid: none, scrape: "{scrape_url}", interval: 200ms}}
 checks:
   leak: {{settle: 1s}}
 """
-
-
-class ProcessExporter:
-    def __init__(self, pid):
-        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(SUPPORT_DIR, "process_exporter.py"),
-                                      "--pid", str(pid)], stdout=subprocess.PIPE, text=True)
-        self.url = re.search(r"metrics on (http://\S+)", self.proc.stdout.readline()).group(1)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.communicate(timeout=10)
 
 
 class RemoteMonitoring(TempDirTestCase):

@@ -170,6 +170,19 @@ class ServeProcess:
         return json.loads(out.strip().splitlines()[-1])
 
 
+class ProcessExporter:
+    """support/process_exporter.py: a /metrics endpoint (process_open_fds, process_resident_memory_bytes) for `pid`."""
+
+    def __init__(self, pid):
+        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(SUPPORT_DIR, "process_exporter.py"),
+                                      "--pid", str(pid)], stdout=subprocess.PIPE, text=True)
+        self.url = re.search(r"metrics on (http://\S+)", self.proc.stdout.readline()).group(1)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.communicate(timeout=10)
+
+
 def closed_local_port():
     """A loopback port with nothing listening on it (bound then released)."""
     import socket
