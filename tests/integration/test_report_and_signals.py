@@ -2,11 +2,13 @@
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import unittest
+import urllib.request
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
@@ -71,15 +73,23 @@ class Signals(TempDirTestCase):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def wait_for_open(self, proc, count, timeout=10):
-        """Until the generator holds `count` more sockets than it started with: its connections are up."""
-        def sockets():
-            fd_dir = f"/proc/{proc.pid}/fd"
-            try:
-                return sum(os.readlink(os.path.join(fd_dir, fd)).startswith("socket:") for fd in os.listdir(fd_dir))
-            except OSError:
-                return 0
+        """Until the generator has `count` connections open (101 accepted), read from its /metrics.
+
+        Counting its sockets is not enough: a socket exists from the connect on, and a connection still
+        waiting for its 101 when the signal comes is abandoned rather than closed with the drain mix."""
+        line = proc.stderr.readline()  # the first thing a run says: where its metrics are
+        url = re.search(r"metrics: (http://\S+)", line)
+        self.assertTrue(url, line)
         deadline = time.monotonic() + timeout
-        while sockets() < count + 1:  # + the monitor's netlink socket
+        while True:
+            try:
+                with urllib.request.urlopen(url.group(1), timeout=2) as response:
+                    text = response.read().decode()
+                opened = re.search(r"^wsloadgen_connections_opened_total\{[^}]*\} (\S+)$", text, re.M)
+                if opened and float(opened.group(1)) >= count:
+                    return
+            except OSError:
+                pass
             self.assertLess(time.monotonic(), deadline, "the generator never opened its connections")
             time.sleep(0.05)
 
