@@ -7,6 +7,7 @@
 
 #include "profile/profile.hpp"
 #include "wire/frame_reader.hpp"
+#include "wire/tls_client_session.hpp"
 #include "wire/upgrade_response.hpp"
 
 struct lws;
@@ -15,8 +16,8 @@ namespace wsl {
 
 struct Connection {
   enum class State : uint8_t {
-    connecting,  // TCP (and TLS) connect under way
-    upgrading,   // upgrade request sent, waiting for 101
+    connecting,  // TCP connect under way
+    upgrading,   // wss:// TLS handshake under way, or upgrade request sent and waiting for 101
     open,        // WebSocket open: messages and pings flow
     closing,     // a close pattern is being carried out (see `close_step`)
     ended,       // nothing more to do; waiting for lws to release the socket
@@ -56,9 +57,10 @@ struct Connection {
   DropBy drop_by = DropBy::fin;     // CloseStep::dropping: how TCP ends
   bool protocol_error_seen = false;  // the server broke the protocol; counted once
 
-  std::unique_ptr<UpgradeResponseParser> upgrade;  // only while upgrading
+  std::unique_ptr<UpgradeResponseParser> upgrade;  // only while upgrading, once the request is sent
+  std::unique_ptr<TlsClientSession> tls;           // wss:// only, from TCP connected on: every byte passes it
   FrameReader reader;
-  std::string out;  // bytes waiting for the socket to be writeable, after LWS_PRE bytes of headroom
+  std::string out;  // bytes (ciphertext for wss://) waiting for the socket to be writeable, after LWS_PRE bytes of headroom
 
   explicit Connection(uint64_t max_message_size) : reader(max_message_size) {}
 };

@@ -54,6 +54,14 @@ Worker::~Worker() {
 
 bool Worker::init(std::string* error) {
   lws_set_log_level(LLL_ERR, nullptr);  // the generator reports through its own stats, not lws' log
+  if (target_.url.tls) {
+    // wss:// is TLS of our own over lws' plain TCP (worker_tls.cpp); the preflight checked the files.
+    tls_context_ = TlsClientContext::create(profile_.target.tls, error);
+    if (!tls_context_) {
+      *error = "target.tls: " + *error;
+      return false;
+    }
+  }
   lws_context_creation_info info{};
   info.port = CONTEXT_PORT_NO_LISTEN;
   info.protocols = transport_protocols();
@@ -71,16 +79,9 @@ bool Worker::init(std::string* error) {
   vinfo.port = CONTEXT_PORT_NO_LISTEN;
   vinfo.protocols = transport_protocols();
   vinfo.vhost_name = "wsloadgen-client";
-  const TlsOptions& tls = profile_.target.tls;
-  if (target_.url.tls) {
-    vinfo.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    if (!tls.ca_file.empty()) vinfo.client_ssl_ca_filepath = tls.ca_file.c_str();
-    if (!tls.cert_file.empty()) vinfo.client_ssl_cert_filepath = tls.cert_file.c_str();
-    if (!tls.key_file.empty()) vinfo.client_ssl_private_key_filepath = tls.key_file.c_str();
-  }
   vhost_ = lws_create_vhost(context_, &vinfo);
   if (!vhost_) {
-    *error = "cannot create the libwebsockets client vhost (check target.tls files)";
+    *error = "cannot create the libwebsockets client vhost";
     return false;
   }
   return true;

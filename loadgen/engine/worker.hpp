@@ -17,6 +17,7 @@
 #include "plan/schedule.hpp"
 #include "profile/profile.hpp"
 #include "stats/run_stats.hpp"
+#include "wire/tls_client_context.hpp"
 
 struct lws_context;
 struct lws_vhost;
@@ -84,7 +85,15 @@ class Worker {
   void rearm(Connection& conn);
   int64_t next_wake_ns(const Connection& conn) const;
 
+  void send_upgrade(Connection& conn);
+  int on_plaintext(Connection& conn, const char* data, size_t len);
   int on_upgrade_bytes(Connection& conn, const char* data, size_t len);
+  // wss:// (worker_tls.cpp): the TLS layer between the socket and the WebSocket codec.
+  bool start_tls(Connection& conn);
+  int on_tls_bytes(Connection& conn, const char* data, size_t len);
+  int on_tls_failure(Connection& conn);
+  void queue_encrypted(Connection& conn, std::string_view plaintext);
+  void queue_on_socket(Connection& conn, std::string_view bytes);
   void on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns);
   int after_write(Connection& conn);
   void queue_bytes(Connection& conn, std::string_view bytes);
@@ -114,6 +123,10 @@ class Worker {
   RunStats stats_;
   std::mt19937_64 mask_random_;
   std::string scratch_;  // reused for payloads so steady-state messaging does not allocate
+  std::unique_ptr<TlsClientContext> tls_context_;  // wss:// only: one SSL_CTX for all this worker's sessions
+  std::string tls_plaintext_;  // reused: what one read decrypted to
+  std::string tls_reply_;      // reused: what TLS answers to one read
+  std::string tls_frame_;      // reused: a frame before it is encrypted
 
   ReclaimTracker* reclaim_ = nullptr;
   LiveCounters live_;

@@ -277,7 +277,10 @@ void Worker::on_socket_closed(Connection& conn) {
       ++stats_.connect_errors["connect_failed"];
       break;
     case Connection::State::upgrading:
-      ++stats_.connect_errors["handshake_eof"];
+      // TCP ended before TLS (wss://) or before the 101.
+      ++stats_.connect_errors[conn.tls && conn.tls->state() == TlsClientSession::State::handshaking
+                                  ? "tls_error"
+                                  : "handshake_eof"];
       break;
     case Connection::State::open:
       ++stats_.dropped_by_server;

@@ -82,12 +82,8 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
   info.local_protocol_name = kTransportProtocolName;
   info.opaque_user_data = &conn;
   info.pwsi = &conn.wsi;
-  if (target_.url.tls) {
-    info.ssl_connection = LCCSCF_USE_SSL;
-    if (spec.tls.insecure_skip_verify)
-      info.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
-                             LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
-  }
+  // Never LCCSCF_USE_SSL, even for wss://: lws 4.1.6 starts TLS on a raw client socket before TCP is
+  // connected. The socket stays plain TCP and worker_tls.cpp runs TLS over its bytes.
   if (!spec.source_addresses.empty()) {
     // Spread by global id so every shard and worker uses every address evenly.
     info.iface = spec.source_addresses[conn_id % spec.source_addresses.size()].c_str();
@@ -110,7 +106,19 @@ int Worker::on_connected(Connection& conn) {
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
   disable_nagle(lws_get_socket_fd(conn.wsi));
   conn.local_port = local_port_of(lws_get_socket_fd(conn.wsi));
+  // handshake_timeout runs from here, over the TLS handshake (wss://) and the upgrade together.
+  conn.state = Connection::State::upgrading;
+  conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
+  if (tls_context_) {
+    if (!start_tls(conn)) return -1;  // the upgrade is sent once TLS is established
+  } else {
+    send_upgrade(conn);
+  }
+  if (conn.state != Connection::State::ended) rearm(conn);
+  return 0;
+}
 
+void Worker::send_upgrade(Connection& conn) {
   UpgradeRequest request;
   request.path_and_query = target_.url.path_and_query;
   request.host_header = target_.url.host_header();
@@ -122,15 +130,11 @@ int Worker::on_connected(Connection& conn) {
   const std::string request_bytes = build_upgrade_request(request);
   if (conn.abort_choice) {
     begin_handshake_abort(conn, request_bytes);
-    return 0;
+    return;
   }
   conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(request.key),
                                                         profile_.target.subprotocols);
   queue_bytes(conn, request_bytes);
-  conn.state = Connection::State::upgrading;
-  conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
-  rearm(conn);
-  return 0;
 }
 
 void Worker::on_connect_error(Connection& conn, const char* why) {
@@ -142,8 +146,15 @@ void Worker::on_connect_error(Connection& conn, const char* why) {
 
 int Worker::on_receive(Connection& conn, const char* data, size_t len) {
   stats_.bytes_received += len;
-  if (conn.state == Connection::State::upgrading) return on_upgrade_bytes(conn, data, len);
-  if (conn.abort_choice) return 0;  // an aborted handshake ignores whatever the server answers
+  // An aborted handshake ignores whatever the server answers (over wss://, once TLS let it begin).
+  if (conn.abort_choice && conn.state != Connection::State::upgrading) return 0;
+  if (conn.tls) return on_tls_bytes(conn, data, len);
+  return on_plaintext(conn, data, len);
+}
+
+int Worker::on_plaintext(Connection& conn, const char* data, size_t len) {
+  if (conn.state == Connection::State::upgrading) return conn.upgrade ? on_upgrade_bytes(conn, data, len) : 0;
+  if (conn.abort_choice) return 0;
   if (conn.state == Connection::State::open || conn.state == Connection::State::closing)
     return on_frame_bytes(conn, data, len);
   return 0;
@@ -225,12 +236,23 @@ void Worker::send_due_traffic(Connection& conn, int64_t now_ns) {
 }
 
 void Worker::queue_bytes(Connection& conn, std::string_view bytes) {
+  if (conn.tls) queue_encrypted(conn, bytes);
+  else queue_on_socket(conn, bytes);
+}
+
+void Worker::queue_on_socket(Connection& conn, std::string_view bytes) {
   if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');  // lws may write its framing in front
   conn.out.append(bytes);
   if (conn.wsi) lws_callback_on_writable(conn.wsi);
 }
 
 void Worker::queue_frame(Connection& conn, uint8_t op, bool fin, std::string_view payload) {
+  if (conn.tls) {
+    tls_frame_.clear();
+    append_client_frame(tls_frame_, op, fin, payload, uint32_t(mask_random_()));
+    queue_encrypted(conn, tls_frame_);
+    return;
+  }
   if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');
   append_client_frame(conn.out, op, fin, payload, uint32_t(mask_random_()));
   if (conn.wsi) lws_callback_on_writable(conn.wsi);
