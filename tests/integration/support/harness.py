@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import tempfile
@@ -12,6 +13,15 @@ import unittest
 BIN = os.environ.get("WSLOADGEN_BIN", "build/wsloadgen")
 SOURCE_DIR = os.environ.get("WSLOADGEN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SUPPORT_DIR = os.path.dirname(os.path.abspath(__file__))
+# `./dev valgrind` runs the generator under a tool: WSLOADGEN_WRAPPER is the command put before it, and
+# WSLOADGEN_TIMEOUT_SCALE stretches the deadlines tests wait with (see scaled()).
+WRAPPER = shlex.split(os.environ.get("WSLOADGEN_WRAPPER", ""))
+TIMEOUT_SCALE = float(os.environ.get("WSLOADGEN_TIMEOUT_SCALE", "1"))
+
+
+def scaled(seconds):
+    """A deadline for waiting on the generator, stretched when it runs under a slow tool such as valgrind."""
+    return seconds * TIMEOUT_SCALE
 
 
 class Result:
@@ -32,7 +42,7 @@ class Result:
 
 def run_wsloadgen(*args, timeout=120, env=None):
     start = time.monotonic()
-    proc = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run([*WRAPPER, BIN, *args], capture_output=True, text=True, timeout=scaled(timeout),
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     return Result(proc, time.monotonic() - start)
 
