@@ -33,7 +33,7 @@ void check_one(const wsl::HttpResponse& r, size_t received, size_t max_body) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   const bool peer_closed = data[0] & 1;
-  const size_t max_body = (data[0] & 2) ? wsl::kMaxScrapeBody : size_t{data[0] >> 2};
+  const size_t max_body = (data[0] & 2) ? wsl::kMaxScrapeBody : size_t(data[0] >> 2);
   const std::string received(reinterpret_cast<const char*>(data) + 1, size - 1);  // exact size for ASan
 
   const wsl::HttpResponse full = wsl::parse_http_response(received, peer_closed, max_body);

@@ -25,7 +25,7 @@ bool known_reason(std::string_view reason) {
 
 struct Outcome {
   wsl::UpgradeState state = wsl::UpgradeState::incomplete;
-  size_t consumed = 0;  // bytes of the stream that belong to the header block, once accepted
+  size_t consumed = 0;  // bytes of the stream that belong to the header block, once accepted (else 0)
   std::string reason;
   int status = 0;
   std::string subprotocol;
@@ -76,8 +76,8 @@ Outcome feed(std::string_view stream, const std::vector<std::string>& offered, u
     for (const auto& p : offered) offered_it = offered_it || p == chosen;
     FUZZ_CHECK(offered_it);
     out.subprotocol = chosen;
+    out.consumed = consumed;
   }
-  out.consumed = consumed;
   return out;
 }
 
