@@ -13,7 +13,7 @@
 namespace {
 
 // The RFC 6455 §1.3 example key's accept value: the seeds use it, so the fuzzer starts from accepted responses.
-constexpr const char* kExpectedAccept = "s3pPLMBITxaQ9kYGzzhZRbK+xOo=";
+constexpr const char* kExpectedAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
 bool known_reason(std::string_view reason) {
   for (std::string_view r : {"handshake_status", "handshake_bad_accept", "handshake_missing_upgrade",

@@ -39,7 +39,7 @@ FRAME_READER = {
     "64bit_length": b"\x00\x06" + bytes([0x82, 127]) + struct.pack(">Q", 70000) + b"a" * 40,
 }
 
-ACCEPT = b"s3pPLMBITxaQ9kYGzzhZRbK+xOo="
+ACCEPT = b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 OK_101 = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           b"Sec-WebSocket-Accept: " + ACCEPT + b"\r\n")
 # byte 0: split seed; its low bit set means we offered subprotocols chat and superchat.

@@ -13,9 +13,11 @@ import unittest
 BIN = os.environ.get("WSLOADGEN_BIN", "build/wsloadgen")
 SOURCE_DIR = os.environ.get("WSLOADGEN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SUPPORT_DIR = os.path.dirname(os.path.abspath(__file__))
-# `./dev valgrind` runs the generator under a tool: WSLOADGEN_WRAPPER is the command put before it, and
+# `./dev valgrind` runs the generator under a tool: WSLOADGEN_WRAPPER is the command put before it,
+# WSLOADGEN_RUN_ARGS are added to every `run` (to relax latency checks the tool's pace would fail), and
 # WSLOADGEN_TIMEOUT_SCALE stretches the deadlines tests wait with (see scaled()).
 WRAPPER = shlex.split(os.environ.get("WSLOADGEN_WRAPPER", ""))
+RUN_ARGS = shlex.split(os.environ.get("WSLOADGEN_RUN_ARGS", ""))
 TIMEOUT_SCALE = float(os.environ.get("WSLOADGEN_TIMEOUT_SCALE", "1"))
 
 
@@ -42,6 +44,8 @@ class Result:
 
 def run_wsloadgen(*args, timeout=120, env=None):
     start = time.monotonic()
+    if args and args[0] == "run":
+        args = (*args, *RUN_ARGS)
     proc = subprocess.run([*WRAPPER, BIN, *args], capture_output=True, text=True, timeout=scaled(timeout),
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     return Result(proc, time.monotonic() - start)
