@@ -108,6 +108,8 @@ class GeneratorOwnResources(TempDirTestCase):
                                          "--out", out, "--progress", "off"],
                                         stdout=subprocess.PIPE, stderr=stderr, text=True)
                 sampler = FdSampler(proc.pid)
+                watchdog = threading.Timer(90, proc.kill)  # a hung generator ends the reads below
+                watchdog.start()
                 try:
                     # The summary is printed after the settle and the reports: its first line ends the
                     # window in which the generator is idle and whole (later it exits, closing everything).
@@ -116,6 +118,7 @@ class GeneratorOwnResources(TempDirTestCase):
                     stdout = first_line + proc.stdout.read()
                     proc.wait(timeout=60)
                 finally:
+                    watchdog.cancel()
                     sampler.stop()
                 stderr.seek(0)
                 self.assertIn(proc.returncode, (0, 1), stdout + stderr.read())  # 1: the verdict judged the oracle
