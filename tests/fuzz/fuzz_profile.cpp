@@ -2,6 +2,7 @@
 // Input layout: the profile text; lines after a line "#--set" are overrides (KEY=VALUE), one per line.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
