@@ -100,6 +100,7 @@ void Worker::run() {
   while (!loop_done_) {
     if (lws_service(context_, 0) < 0) break;
   }
+  stats_.connections_left = connections_.size();
 }
 
 void Worker::on_wake() { on_tick(); }

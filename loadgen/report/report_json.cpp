@@ -152,6 +152,7 @@ std::string render_report_json(const RunReport& report) {
   write_patterns(json, s.stats);
   json.key("generator_fds").begin_object().key("before").value(s.generator_fds_before);
   json.key("after").value(s.generator_fds_after).end_object();
+  json.key("generator_connections_left").value(s.stats.connections_left);
   json.key("checks").begin_array();
   for (const CheckResult& c : report.checks)
     json.begin_object().key("name").value(c.name).key("passed").value(c.passed).key("detail").value(c.detail).end_object();

@@ -167,7 +167,9 @@ std::string render_summary(const RunSummary& s) {
   if (s.generator_fds_before >= 0)
     out += "generator    fds before " + to_string(uint64_t(s.generator_fds_before)) + "  after " +
            to_string(uint64_t(std::max(0, s.generator_fds_after))) +
-           (s.generator_fds_after == s.generator_fds_before ? "" : "  (LEAKED)") + "\n";
+           (s.generator_fds_after == s.generator_fds_before ? "" : "  (LEAKED)") +
+           (s.stats.connections_left ? "  connections left " + to_string(s.stats.connections_left) + " (LEAKED)" : "") +
+           "\n";
   out += closes_table(s.stats);
   out += latency_table(s.stats);
   out += reclaim_stuck_line(s.stats);

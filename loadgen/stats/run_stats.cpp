@@ -27,6 +27,7 @@ void RunStats::merge(const RunStats& other) {
   for (const auto& [reason, n] : other.protocol_errors) protocol_errors[reason] += n;
   tcp_closed_by_server += other.tcp_closed_by_server;
   tcp_closed_by_client += other.tcp_closed_by_client;
+  connections_left += other.connections_left;
   for (const auto& [state, n] : other.reclaim_stuck) reclaim_stuck[state] += n;
   messages_sent += other.messages_sent;
   messages_received += other.messages_received;

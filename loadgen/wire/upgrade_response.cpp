@@ -88,9 +88,10 @@ UpgradeProgress UpgradeResponseParser::feed(std::string_view chunk) {
 }
 
 bool UpgradeResponseParser::accept_status_line(std::string_view line) {
+  // A status code is three digits, 100-999 (RFC 9110 §15): "001" is garbage, not status 1.
   const bool well_formed =
-      line.size() >= 12 && line.compare(0, 9, "HTTP/1.1 ") == 0 &&
-      std::all_of(line.begin() + 9, line.begin() + 12, [](char c) { return c >= '0' && c <= '9'; }) &&
+      line.size() >= 12 && line.compare(0, 9, "HTTP/1.1 ") == 0 && line[9] >= '1' && line[9] <= '9' &&
+      std::all_of(line.begin() + 10, line.begin() + 12, [](char c) { return c >= '0' && c <= '9'; }) &&
       (line.size() == 12 || line[12] == ' ');
   if (!well_formed) {
     reject("handshake_malformed", "bad status line \"" + excerpt(line) + "\"");

@@ -97,6 +97,16 @@ TEST(Summary, ConnectionMessageAndPingTotalsAppear) {
             "server       tcp_closed_by_server 17  tcp_closed_by_client 3  protocol_errors 2 (masked_frame×2)");
 }
 
+TEST(Summary, GeneratorLineFlagsLeakedFdsAndConnectionsLeftInTheTable) {
+  RunSummary s = small_run();
+  s.generator_fds_before = s.generator_fds_after = 9;
+  EXPECT_EQ(line_starting(render_summary(s), "generator"), "generator    fds before 9  after 9");
+  s.generator_fds_after = 11;
+  s.stats.connections_left = 2;
+  EXPECT_EQ(line_starting(render_summary(s), "generator"),
+            "generator    fds before 9  after 11  (LEAKED)  connections left 2 (LEAKED)");
+}
+
 TEST(Summary, QuietServerShowsZerosWithoutEmptyParentheses) {
   RunSummary s = small_run();
   s.stats.server_close_codes.clear();

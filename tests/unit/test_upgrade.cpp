@@ -202,6 +202,18 @@ TEST(UpgradeResponse, RejectsMalformed) {
   EXPECT_EQ(parser.feed("<html>").state, UpgradeState::rejected);
 }
 
+// Found by tests/fuzz/fuzz_upgrade_response.cpp: a status below 100 was reported as status 1.
+TEST(UpgradeResponse, StatusBelow100IsMalformedNotAStatus) {
+  const std::string fuzzed =
+      "HTTP/1.1 001 Switching Protocols\r\nUpgrade: w\x02HTTP/1.1 101 Switchghing Protoeco\x97s\r\n\xd4" "eb";
+  Parsed out = parse(fuzzed);
+  EXPECT_EQ(out.state, UpgradeState::rejected);
+  EXPECT_EQ(out.reason, "handshake_malformed");
+  EXPECT_EQ(out.status, 0);
+  EXPECT_EQ(parse("HTTP/1.1 099 Low\r\n\r\n").reason, "handshake_malformed");
+  EXPECT_EQ(parse("HTTP/1.1 999 High\r\n\r\n").status, 999);
+}
+
 TEST(UpgradeResponse, RejectsHeaderBlockOver16KiB) {
   std::string response = "HTTP/1.1 101 Switching Protocols\r\n";
   while (response.size() <= kMaxUpgradeResponseBytes) response += "X-Filler: " + std::string(100, 'f') + "\r\n";

@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import tempfile
@@ -12,6 +13,17 @@ import unittest
 BIN = os.environ.get("WSLOADGEN_BIN", "build/wsloadgen")
 SOURCE_DIR = os.environ.get("WSLOADGEN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SUPPORT_DIR = os.path.dirname(os.path.abspath(__file__))
+# `./dev valgrind` runs the generator under a tool: WSLOADGEN_WRAPPER is the command put before it,
+# WSLOADGEN_RUN_ARGS are added to every `run` (to relax latency checks the tool's pace would fail), and
+# WSLOADGEN_TIMEOUT_SCALE stretches the deadlines tests wait with (see scaled()).
+WRAPPER = shlex.split(os.environ.get("WSLOADGEN_WRAPPER", ""))
+RUN_ARGS = shlex.split(os.environ.get("WSLOADGEN_RUN_ARGS", ""))
+TIMEOUT_SCALE = float(os.environ.get("WSLOADGEN_TIMEOUT_SCALE", "1"))
+
+
+def scaled(seconds):
+    """A deadline for waiting on the generator, stretched when it runs under a slow tool such as valgrind."""
+    return seconds * TIMEOUT_SCALE
 
 
 class Result:
@@ -31,20 +43,22 @@ class Result:
 
 
 def wsloadgen_command(*args):
-    """The generator's command line; a run gets a free metrics port unless the test chose one.
+    """The generator's command line, under WSLOADGEN_WRAPPER and with WSLOADGEN_RUN_ARGS for a run,
+    which also gets a free metrics port unless the test chose one.
 
     Without it every run would serve /metrics on the default 127.0.0.1:9464, and tests running in
     parallel would collide there (a run refuses to start when it cannot bind)."""
-    command = [BIN, *args]
-    chose = any("metrics-listen" in a or "metrics.listen" in a for a in args)
-    if args and args[0] == "run" and not chose:
-        command += ["--metrics-listen", "127.0.0.1:0"]
+    command = [*WRAPPER, BIN, *args]
+    if args and args[0] == "run":
+        command += RUN_ARGS
+        if not any("metrics-listen" in a or "metrics.listen" in a for a in args):
+            command += ["--metrics-listen", "127.0.0.1:0"]
     return command
 
 
 def run_wsloadgen(*args, timeout=120, env=None):
     start = time.monotonic()
-    proc = subprocess.run(wsloadgen_command(*args), capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run(wsloadgen_command(*args), capture_output=True, text=True, timeout=scaled(timeout),
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
     return Result(proc, time.monotonic() - start)
 

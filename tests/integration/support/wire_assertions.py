@@ -7,7 +7,7 @@ about the generator's record of the server's behaviour.
 import math
 import re
 
-from harness import RecordingServer, TempDirTestCase, WireOracle, run_wsloadgen, write_profile
+from harness import RecordingServer, TempDirTestCase, WireOracle, run_wsloadgen, scaled, write_profile
 
 OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
 DATA_OPCODES = (OP_CONTINUATION, OP_TEXT, OP_BINARY)
@@ -111,7 +111,7 @@ class CloseRunCase(TempDirTestCase):
             result = run_wsloadgen("run", path, "--target", oracle.url, "--progress", "off", *extra_args,
                                    timeout=timeout)
             self.assertIn(result.code, exit_codes, result)
-            ended_all = oracle.wait_for_ended(connections + 1, timeout=10)
+            ended_all = oracle.wait_for_ended(connections + 1, timeout=scaled(10))
         finally:
             report = oracle.stop()
         conns = without_preflight(report["connections"], connections)
