@@ -7,6 +7,8 @@
 #include <openssl/x509v3.h>
 
 #include <cstdio>
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -37,13 +39,22 @@ struct TestCertificate {
     add_extension(NID_subject_alt_name, subject_alt_name);
     X509_sign(cert.get(), key.get(), EVP_sha256());
 
+    // The pid in the name: ctest runs each test as its own process, in parallel, and every process makes
+    // its own key; a shared file name would let one process trust another's certificate.
     const auto dir = std::filesystem::path(::testing::TempDir());
-    cert_file = (dir / (file_stem + ".pem")).string();
-    key_file = (dir / (file_stem + ".key")).string();
+    const std::string stem = file_stem + "-" + std::to_string(::getpid());
+    cert_file = (dir / (stem + ".pem")).string();
+    key_file = (dir / (stem + ".key")).string();
     write_pem(cert_file, [&](FILE* f) { return PEM_write_X509(f, cert.get()); });
     write_pem(key_file, [&](FILE* f) {
       return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
     });
+  }
+
+  ~TestCertificate() {
+    std::error_code ignored;
+    std::filesystem::remove(cert_file, ignored);
+    std::filesystem::remove(key_file, ignored);
   }
 
  private:
