@@ -264,7 +264,10 @@ int Worker::on_writeable(Connection& conn) {
     auto* bytes = reinterpret_cast<unsigned char*>(conn.out.data() + LWS_PRE);
     if (lws_write(conn.wsi, bytes, len, LWS_WRITE_RAW) < int(len)) return -1;
     stats_.bytes_sent += len;
-    conn.out.clear();
+    // A connection that sends messages keeps its buffer, so steady messaging allocates nothing; one that only
+    // idles (or answers the odd ping) gives back the upgrade request's buffer, a few hundred bytes each.
+    if (profile_.session.messages.interval > Duration::zero()) conn.out.clear();
+    else std::string().swap(conn.out);
   }
   return after_write(conn);
 }

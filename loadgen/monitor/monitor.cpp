@@ -1,6 +1,8 @@
 // The monitor thread: samples the server under test every interval into a time series for the verdict.
 #include "monitor/monitor.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "engine/monotonic_clock.hpp"
@@ -35,7 +37,10 @@ bool Monitor::start(std::string* error) {
     *error = "nothing to monitor";
     return false;
   }
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "wsl-monitor");  // for top -H, perf and the benchmarks
+    loop();
+  });
   return true;
 }
 

@@ -245,10 +245,11 @@ class Behaviour:
 
 # ---------------------------------------------------------------- one connection
 
-def new_record(accepted_at, peer_port):
+def new_record(accepted_at, peer_port, peer_address=None):
     """The JSON record of one connection; every field is present from the start."""
     return {
         "accepted_at": accepted_at,      # time.monotonic() at accept (same clock as other local processes)
+        "peer_address": peer_address,    # the client's source address, e.g. "127.0.0.2"
         "peer_port": peer_port,
         "request_bytes": 0,              # bytes of HTTP request head received (through \r\n\r\n if complete)
         "request_complete": False,       # the whole head (\r\n\r\n) arrived
@@ -271,10 +272,10 @@ def new_record(accepted_at, peer_port):
 class Connection:
     """A client socket, its buffers and its record; owned by the Oracle's single thread."""
 
-    def __init__(self, sock, peer_port):
+    def __init__(self, sock, peer_port, peer_address=None):
         self.sock = sock
         self.accepted_mono = time.monotonic()
-        self.record = new_record(self.accepted_mono, peer_port)
+        self.record = new_record(self.accepted_mono, peer_port, peer_address)
         self.inbuf = bytearray()
         self.outbuf = bytearray()
         self.queued_total = 0            # bytes ever queued / sent, to know when a queued item has left
@@ -361,7 +362,7 @@ class Oracle:
                 return
             sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn = Connection(sock, addr[1])
+            conn = Connection(sock, addr[1], addr[0])
             conn.index = len(self.connections)
             self.connections.append(conn)
             self.selector.register(sock, selectors.EVENT_READ, conn)
