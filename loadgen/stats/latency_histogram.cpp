@@ -68,6 +68,7 @@ uint64_t LatencyHistogram::count_below(Duration bound) const {
   if (bound_ns >= max_ns_) return count_;  // every value is at or below the bound
   uint64_t n = 0;
   for (int i = 0; i < kBuckets - 1; ++i) {
+    if (i == static_cast<int>(kLinearLimit)) i = 4 << kSubBits;  // skip the unused indexes 16..63 (see the layout)
     if (static_cast<int64_t>(bucket_upper_micros(i)) * 1000 > bound_ns) break;
     n += buckets_[i];
   }
