@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "report/human_units.hpp"
 
@@ -81,14 +82,18 @@ std::string local_port_problem(const LocalPortCheck& check) {
   text += "): ";
 
   const uint64_t total = std::accumulate(demand.peak_ports.begin(), demand.peak_ports.end(), uint64_t(0));
-  const uint64_t addresses = std::max<uint64_t>(ceil_div(total, per_address), 2);
+  // Enough for the whole demand, and always more than are listed now (the shortfall may come from ports
+  // other sockets hold rather than from the demand).
+  const uint64_t addresses =
+      std::max<uint64_t>({ceil_div(total, per_address), check.source_addresses.size() + 1, 2});
   text += "list at least " + std::to_string(addresses) +
           " local addresses in all in target.source_addresses (on loopback any of 127.0.0.2, 127.0.0.3, ...)";
   const auto used = size_t(std::count_if(demand.peak_ports.begin(), demand.peak_ports.end(),
                                          [](uint64_t p) { return p > 0; }));
   if (used < check.source_addresses.size())
-    text += " — with --shard I/N a shard uses only every N-th address, here " + std::to_string(used) + " of " +
-            std::to_string(check.source_addresses.size()) + ", so list a number of addresses sharing no factor with N";
+    text += " — a shard's connections leave from address id % count, and the ids of shard I/N reach only " +
+            std::to_string(used) + " of the " + std::to_string(check.source_addresses.size()) +
+            " listed, so list a number of addresses that shares no factor with N";
   text += ", split the load with --shard I/N over more machines or source addresses, or widen the range "
           "(sysctl -w net.ipv4.ip_local_port_range=\"1024 65535\")";
   return text;

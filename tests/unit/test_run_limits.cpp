@@ -88,7 +88,7 @@ TEST(LocalPorts, SayWhenAShardCannotReachEveryAddress) {
   check.demand = demand_of(1500, 1500, {1500, 0}, {0, 0});  // --shard 0/2 with two addresses
   check.source_addresses = {"127.0.0.2", "127.0.0.3"};
   const std::string problem = local_port_problem(check);
-  EXPECT_NE(problem.find("here 1 of 2"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("reach only 1 of the 2 listed"), std::string::npos) << problem;
 }
 
 TEST(LocalPorts, AnIncompleteWalkSaysHowFarItWent) {
