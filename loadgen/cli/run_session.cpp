@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cli/exit_codes.hpp"
+#include "cli/interruptible_wait.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/progress_reporter.hpp"
 #include "cli/signal_watcher.hpp"
@@ -45,12 +46,6 @@ SampleWindow sample_window(Monitor& monitor, const std::atomic<bool>& interrupte
     if (interrupted) break;
   }
   return window;
-}
-
-// Waits `duration`, returning early on a signal.
-void wait_interruptibly(Duration duration, const std::atomic<bool>& interrupted) {
-  const int64_t until = monotonic_now_ns() + duration.count();
-  while (!interrupted && monotonic_now_ns() < until) std::this_thread::sleep_for(20ms);
 }
 
 }  // namespace
@@ -128,7 +123,8 @@ int RunSession::run_cycles() {
     if (interrupted_) break;
     current_cycle_ = ++summary_.cycles_completed;
     if (monitor_) {
-      wait_interruptibly(profile_.checks.leak.settle - kWindowSpacing * (kWindowSamples - 1), interrupted_);
+      wait_unless(profile_.checks.leak.settle - kWindowSpacing * (kWindowSamples - 1),
+                  [this] { return interrupted_.load(); });
       if (!interrupted_) settled_.push_back(sample_window(*monitor_, interrupted_));
       update_provisional_verdicts();
     }

@@ -2,9 +2,7 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/exit_codes.hpp"
 #include "cli/progress_line.hpp"
@@ -21,13 +19,6 @@ namespace {
 std::string phase_name(const Profile& profile, int32_t index) {
   if (index >= 0 && size_t(index) < profile.phases.size()) return profile.phases[size_t(index)].name;
   return "settle";
-}
-
-int64_t own_rss_bytes() {
-  std::ifstream in("/proc/self/status");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_proc_status(text.str()).rss_bytes.value_or(-1);
 }
 
 }  // namespace
@@ -130,7 +121,7 @@ void RunSession::fill_metrics_view(MetricsView& view) {
   if (monitor_) view.target_sample = monitor_->latest();
   // Counted between the monitor's samples, which open fds of their own for a moment.
   view.generator_fds = monitor_ ? monitor_->between_samples(count_open_fds) : count_open_fds();
-  view.generator_rss_bytes = own_rss_bytes();
+  view.generator_rss_bytes = process_rss_bytes(::getpid()).value_or(-1);
 }
 
 void RunSession::update_provisional_verdicts() {

@@ -2,9 +2,8 @@
 #include "cli/run_telemetry.hpp"
 
 #include <iostream>
-#include <thread>
 
-#include "engine/monotonic_clock.hpp"
+#include "cli/interruptible_wait.hpp"
 #include "profile/units.hpp"
 
 namespace wsl {
@@ -42,8 +41,7 @@ void RunTelemetry::finish(const std::function<bool()>& cut_short) {
   if (!endpoint_ || spec_.linger <= Duration::zero()) return;
   std::cerr << "wsloadgen: serving the final metrics at " << endpoint_->url() << " for "
             << format_duration(spec_.linger) << "\n";
-  const int64_t until = monotonic_now_ns() + spec_.linger.count();
-  while (!cut_short() && monotonic_now_ns() < until) std::this_thread::sleep_for(20ms);
+  wait_unless(spec_.linger, cut_short);
 }
 
 }  // namespace wsl

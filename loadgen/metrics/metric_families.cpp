@@ -23,13 +23,6 @@ using LabelList = std::vector<std::pair<std::string_view, std::string>>;
 // Reasons that dashboards plot even in a run where none happened yet.
 constexpr std::string_view kCommonConnectErrors[] = {"connection_refused", "connect_timeout", "handshake_timeout",
                                                      "handshake_status"};
-constexpr FrameErrorKind kFrameErrors[] = {
-    FrameErrorKind::reserved_opcode,       FrameErrorKind::reserved_bits_set,
-    FrameErrorKind::masked_frame,          FrameErrorKind::control_frame_too_long,
-    FrameErrorKind::fragmented_control_frame, FrameErrorKind::unexpected_continuation,
-    FrameErrorKind::interleaved_data_frame, FrameErrorKind::message_too_large,
-    FrameErrorKind::bad_length_encoding,   FrameErrorKind::close_payload_too_short,
-    FrameErrorKind::invalid_utf8,          FrameErrorKind::truncated_frame};
 constexpr CloseOutcome kOutcomes[] = {CloseOutcome::completed, CloseOutcome::server_closed_first,
                                       CloseOutcome::timed_out, CloseOutcome::server_never_closed,
                                       CloseOutcome::error};
@@ -125,7 +118,8 @@ void add_load(FamilyList& out, const MetricsView& v) {
   for (std::string_view reason : kCommonConnectErrors) connect_errors.try_emplace(std::string(reason), 0);
   for (const auto& [reason, n] : connect_errors) out.add(metric::connect_errors, double(n), {{"reason", reason}});
   std::map<std::string, uint64_t> protocol_errors = s.protocol_errors;
-  for (FrameErrorKind kind : kFrameErrors) protocol_errors.try_emplace(std::string(frame_error_label(kind)), 0);
+  for (int kind = 0; kind < kFrameErrorKindCount; ++kind)
+    protocol_errors.try_emplace(std::string(frame_error_label(FrameErrorKind(kind))), 0);
   for (const auto& [reason, n] : protocol_errors) out.add(metric::protocol_errors, double(n), {{"reason", reason}});
   std::map<int, uint64_t> drops = s.server_close_codes;
   drops.try_emplace(0, 0);

@@ -139,6 +139,12 @@ std::optional<FdCounts> count_process_fds(int pid, bool count_sockets) {
   return counts;
 }
 
+std::optional<int64_t> process_rss_bytes(int pid) {
+  auto status_text = read_small_file("/proc/" + std::to_string(pid) + "/status");
+  if (!status_text) return std::nullopt;
+  return parse_proc_status(*status_text).rss_bytes;
+}
+
 std::optional<ProcessSample> sample_process(int pid, bool count_socket_fds) {
   if (pid <= 0) return std::nullopt;
   std::string base = "/proc/" + std::to_string(pid);

@@ -54,4 +54,7 @@ std::optional<FdCounts> count_process_fds(int pid, bool count_sockets = true);
 // /proc/PID/status cannot be read for a reason other than the process being gone (e.g. hidepid).
 std::optional<ProcessSample> sample_process(int pid, bool count_socket_fds = true);
 
+// Just the resident memory (VmRSS) of pid, without listing its fds; nullopt when it cannot be read.
+std::optional<int64_t> process_rss_bytes(int pid);
+
 }  // namespace wsl

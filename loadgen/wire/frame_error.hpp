@@ -21,6 +21,7 @@ enum class FrameErrorKind : uint8_t {
   invalid_utf8,              // text message that is not valid UTF-8
   truncated_frame,           // TCP ended inside a frame or a fragmented message
 };
+inline constexpr int kFrameErrorKindCount = int(FrameErrorKind::truncated_frame) + 1;  // keep last above
 
 // snake_case name of the kind, usable as a Prometheus label value (e.g. "masked_frame").
 std::string_view frame_error_label(FrameErrorKind kind);
