@@ -1,19 +1,28 @@
-// The reason label of a failed connect, from the text lws reports it with.
+// The reason label of a failed TCP connect, from the errno it failed with.
 #include "engine/connect_error_reason.hpp"
 
-#include <cctype>
+#include <cerrno>
 
 namespace wsl {
 
-std::string connect_error_reason(std::string_view lws_text) {
-  std::string text(lws_text);
-  for (auto& ch : text) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-  auto has = [&](std::string_view word) { return text.find(word) != std::string::npos; };
-  if (has("refused")) return "connection_refused";
-  if (has("timed out") || has("timeout")) return "connect_timeout";
-  if (has("ssl") || has("tls") || has("cert")) return "tls_error";
-  if (has("unreachable")) return "unreachable";
-  return "connect_failed";
+std::string_view connect_error_reason(int error_number) {
+  switch (error_number) {
+    case ECONNREFUSED:
+      return "connection_refused";
+    case ETIMEDOUT:
+      return "connect_timeout";
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+      return "unreachable";
+    case EADDRNOTAVAIL:  // the ephemeral ports of the source address are used up
+    case EADDRINUSE:
+      return "no_local_port";
+    case EMFILE:
+    case ENFILE:
+      return "no_file_descriptor";
+    default:
+      return "connect_failed";
+  }
 }
 
 }  // namespace wsl

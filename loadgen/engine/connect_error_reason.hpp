@@ -1,15 +1,12 @@
-// The reason label of a failed connect, from the text lws reports it with.
+// The reason label of a failed TCP connect, from the errno it failed with.
 #pragma once
 
-#include <string>
 #include <string_view>
 
 namespace wsl {
 
-// A stable, low-cardinality label (a Prometheus label value): connection_refused, unreachable,
-// connect_timeout, tls_error or connect_failed. lws 4.1 reports a refused or unreachable TCP connect
-// as "Unable to connect" and has already consumed the socket's errno by then, so those become
-// connect_failed; the preflight names a refusal exactly when the target refuses from the start.
-std::string connect_error_reason(std::string_view lws_text);
+// connection_refused, connect_timeout, unreachable, no_local_port, no_file_descriptor or connect_failed:
+// few enough to be a metric label, exact enough to tell a refusing server from an exhausted client.
+std::string_view connect_error_reason(int error_number);
 
 }  // namespace wsl

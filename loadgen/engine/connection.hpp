@@ -10,8 +10,6 @@
 #include "wire/tls_client_session.hpp"
 #include "wire/upgrade_response.hpp"
 
-struct lws;
-
 namespace wsl {
 
 struct Connection {
@@ -20,7 +18,7 @@ struct Connection {
     upgrading,   // wss:// TLS handshake under way, or upgrade request sent and waiting for 101
     open,        // WebSocket open: messages and pings flow
     closing,     // a close pattern is being carried out (see `close_step`)
-    ended,       // nothing more to do; waiting for lws to release the socket
+    ended,       // nothing more to do; the socket is released at the end of this turn of the loop
   };
   // Where a close stands; which steps occur depends on the pattern.
   enum class CloseStep : uint8_t {
@@ -34,7 +32,8 @@ struct Connection {
   };
 
   uint64_t id = 0;
-  struct lws* wsi = nullptr;
+  int fd = -1;                    // -1 once closed (an RST closes it at once, before the release)
+  uint32_t watched_events = 0;    // what the event loop waits for on `fd` (EPOLLIN/EPOLLOUT)
   State state = State::connecting;
   CloseStep close_step = CloseStep::none;
 
@@ -53,14 +52,16 @@ struct Connection {
   int64_t next_probe_ns = 0;        // held patterns that do not read: when to look at the TCP state again
   bool close_reply_received = false;
   bool outcome_recorded = false;    // the pattern's outcome is counted once, whatever follows
-  bool reading_paused = false;      // close_timeout/stall: lws no longer reads this socket
+  bool reading_paused = false;      // close_timeout/stall: the socket is no longer read
+  bool flush_queued = false;        // in the worker's list of sockets to write at the end of this turn
+  bool release_queued = false;      // in the worker's list of sockets to close at the end of this turn
   DropBy drop_by = DropBy::fin;     // CloseStep::dropping: how TCP ends
   bool protocol_error_seen = false;  // the server broke the protocol; counted once
 
   std::unique_ptr<UpgradeResponseParser> upgrade;  // only while upgrading, once the request is sent
   std::unique_ptr<TlsClientSession> tls;           // wss:// only, from TCP connected on: every byte passes it
   FrameReader reader;
-  std::string out;  // bytes (ciphertext for wss://) waiting for the socket to be writeable, after LWS_PRE bytes of headroom
+  std::string out;  // bytes (ciphertext for wss://) not yet accepted by the socket
 
   explicit Connection(uint64_t max_message_size) : reader(max_message_size) {}
 };

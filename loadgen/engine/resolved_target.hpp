@@ -11,7 +11,7 @@ namespace wsl {
 
 struct ResolvedTarget {
   TargetUrl url;
-  std::string address;  // numeric IP: lws is built without async DNS, so workers never resolve names
+  std::string address;  // numeric IP, resolved before the run: workers never block on DNS
   std::vector<std::pair<std::string, std::string>> headers;  // extra upgrade headers, values expanded
 };
 

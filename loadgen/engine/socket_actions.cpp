@@ -1,4 +1,4 @@
-// The TCP-level actions and observations of close patterns, done on the socket itself rather than through lws.
+// The TCP-level actions and observations of close patterns, done on the socket itself.
 #include "engine/socket_actions.hpp"
 
 #include <linux/sockios.h>
@@ -15,13 +15,7 @@ void send_fin(int fd) { ::shutdown(fd, SHUT_WR); }
 void send_rst(int fd) {
   struct linger abort_on_close {1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-  int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (stand_in < 0) {
-    // Out of descriptors: linger 0 still makes lws' eventual close an RST; only the moment is lost.
-    return;
-  }
-  ::dup2(stand_in, fd);  // atomically closes the original socket: RST goes out now
-  ::close(stand_in);
+  ::close(fd);
 }
 
 void disable_nagle(int fd) {

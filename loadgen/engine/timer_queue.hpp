@@ -8,7 +8,7 @@
 namespace wsl {
 
 // One heap entry per arming; re-arming a connection bumps its token so older entries are skipped
-// when they surface. That keeps arming O(log n) with no search, and one lws timer per worker.
+// when they surface. That keeps arming O(log n) with no search.
 class TimerQueue {
  public:
   struct Entry {

@@ -1,12 +1,11 @@
 // A generator thread: walks its copy of the schedule, opens and closes its share of connections.
 #include "engine/worker.hpp"
 
-#include <libwebsockets.h>
+#include <unistd.h>
 
 #include <algorithm>
 
 #include "engine/monotonic_clock.hpp"
-#include "engine/transport_protocol.hpp"
 #include "plan/close_mix_picker.hpp"
 
 namespace wsl {
@@ -17,6 +16,10 @@ constexpr int64_t kMaxSleepNs = 50'000'000;
 // After the schedule ends and every connection has had its close timeout and hold, anything
 // still open is a bug or a stuck socket: give up on it rather than hang the run.
 constexpr int64_t kFinalGraceNs = 5'000'000'000;
+// One read takes what a socket has, up to this: a large echo or a flood arrives in few reads.
+constexpr size_t kReadBufferBytes = 64 * 1024;
+// Sockets served per wait; more ready ones are served by the next wait, which returns at once.
+constexpr int kEventsPerWait = 256;
 
 int64_t longest_hold_ns(const Profile& profile) {
   int64_t longest = 0;
@@ -30,60 +33,47 @@ int64_t longest_hold_ns(const Profile& profile) {
 
 }  // namespace
 
-// The single lws timer that drives a worker: schedule events and connection deadlines.
-struct Worker::TickTimer {
-  lws_sorted_usec_list_t sul{};
-  Worker* owner = nullptr;
-};
-
 Worker::Worker(const Profile& profile, const ResolvedTarget& target, Share share, int64_t run_start_ns)
     : profile_(profile),
       target_(target),
       share_(share),
       run_start_ns_(run_start_ns),
       schedule_(profile),
-      tick_(std::make_unique<TickTimer>()),
       mask_random_(profile.seed * 0x9E3779B97F4A7C15ull + share.worker_index + 1) {
-  tick_->owner = this;
   pending_event_ = schedule_.next();
 }
 
 Worker::~Worker() {
-  if (context_) lws_context_destroy(context_);
+  // A run cut short (or a failed loop) may leave sockets; the worker owns them, so it closes them.
+  for (auto& [id, conn] : connections_)
+    if (conn->fd >= 0) ::close(conn->fd);
 }
 
 bool Worker::init(std::string* error) {
-  lws_set_log_level(LLL_ERR, nullptr);  // the generator reports through its own stats, not lws' log
+  if (!loop_.init(error)) return false;
+  target_address_ = parse_socket_address(target_.address, target_.url.port);
+  if (!target_address_) {
+    *error = "target address " + target_.address + " is not a numeric IP address";
+    return false;
+  }
+  for (const std::string& source : profile_.target.source_addresses) {
+    auto address = parse_socket_address(source, 0);
+    if (!address || address->family() != target_address_->family()) {
+      *error = "target.source_addresses: " + source + " is not an address of the target's family (" +
+               target_.address + ")";
+      return false;
+    }
+    source_addresses_.push_back(*address);
+  }
   if (target_.url.tls) {
-    // wss:// is TLS of our own over lws' plain TCP (worker_tls.cpp); the preflight checked the files.
+    // wss:// is TLS of our own over the plain TCP socket (worker_tls.cpp); the preflight checked the files.
     tls_context_ = TlsClientContext::create(profile_.target.tls, error);
     if (!tls_context_) {
       *error = "target.tls: " + *error;
       return false;
     }
   }
-  lws_context_creation_info info{};
-  info.port = CONTEXT_PORT_NO_LISTEN;
-  info.protocols = transport_protocols();
-  info.user = this;
-  info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-  // lws' own shutdown wait after we ask it to close: keep it short, patterns time themselves.
-  info.timeout_secs = 2;
-  info.connect_timeout_secs = unsigned(std::max<int64_t>(1, to_ns(profile_.target.connect_timeout) / 1'000'000'000));
-  context_ = lws_create_context(&info);
-  if (!context_) {
-    *error = "cannot create the libwebsockets context";
-    return false;
-  }
-  lws_context_creation_info vinfo{};
-  vinfo.port = CONTEXT_PORT_NO_LISTEN;
-  vinfo.protocols = transport_protocols();
-  vinfo.vhost_name = "wsloadgen-client";
-  vhost_ = lws_create_vhost(context_, &vinfo);
-  if (!vhost_) {
-    *error = "cannot create the libwebsockets client vhost";
-    return false;
-  }
+  read_buffer_.resize(kReadBufferBytes);
   return true;
 }
 
@@ -92,45 +82,46 @@ void Worker::request_stop(StopRequest request) {
   int current = stop_request_.load();
   while (current < wanted && !stop_request_.compare_exchange_weak(current, wanted)) {
   }
-  if (context_) lws_cancel_service(context_);
+  loop_.wake();
 }
 
 void Worker::run() {
-  arm_tick();
+  epoll_event events[kEventsPerWait];
+  on_tick();
   while (!loop_done_) {
-    if (lws_service(context_, 0) < 0) break;
+    const int ready = loop_.wait(next_tick_ns() - monotonic_now_ns(), events, kEventsPerWait);
+    for (int i = 0; i < ready; ++i) {
+      const uint64_t key = events[i].data.u64;
+      if (key == EventLoop::kWakeKey) {
+        loop_.clear_wake();  // on_tick below looks at the stop request
+        continue;
+      }
+      // Missing when an earlier event of this batch released the connection.
+      auto it = connections_.find(key);
+      if (it != connections_.end()) on_socket_event(*it->second, events[i].events);
+    }
+    finish_turn();
+    on_tick();
   }
   stats_.connections_left = connections_.size();
 }
-
-void Worker::on_wake() { on_tick(); }
 
 void Worker::on_tick() {
   const int64_t now = monotonic_now_ns();
   if (stop_request_.load() != int(stop_handled_)) handle_stop(now);
   if (stop_handled_ == StopRequest::none) process_schedule(now);
   process_timers(now);
+  finish_turn();
   publish_live(now);
-  if (finished()) {
-    loop_done_ = true;
-    lws_cancel_service(context_);  // let lws_service return so run() sees loop_done_
-    return;
-  }
-  arm_tick();
+  if (finished()) loop_done_ = true;
 }
 
-void Worker::arm_tick() {
-  const int64_t now = monotonic_now_ns();
-  int64_t wake = now + kMaxSleepNs;
+int64_t Worker::next_tick_ns() const {
+  int64_t wake = monotonic_now_ns() + kMaxSleepNs;
   if (!schedule_done_ && stop_handled_ == StopRequest::none)
     wake = std::min(wake, run_start_ns_ + to_ns(pending_event_.at));
   if (!timers_.empty()) wake = std::min(wake, timers_.earliest_ns());
-  const int64_t delay_us = std::max<int64_t>(0, (wake - now) / 1000);
-  lws_sul_schedule(context_, 0, &tick_->sul,
-                   [](lws_sorted_usec_list_t* sul) {
-                     reinterpret_cast<TickTimer*>(sul)->owner->on_tick();
-                   },
-                   delay_us);
+  return wake;
 }
 
 void Worker::publish_live(int64_t now_ns) {

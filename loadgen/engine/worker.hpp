@@ -1,14 +1,18 @@
-// A generator thread: its own lws context and event loop, its share of the connections, its own stats.
+// A generator thread: its own event loop, its share of the connections, its own stats.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "engine/client_socket.hpp"
 #include "engine/connection.hpp"
+#include "engine/event_loop.hpp"
 #include "engine/live_counters.hpp"
 #include "engine/published_stats.hpp"
 #include "engine/resolved_target.hpp"
@@ -18,9 +22,6 @@
 #include "profile/profile.hpp"
 #include "stats/run_stats.hpp"
 #include "wire/tls_client_context.hpp"
-
-struct lws_context;
-struct lws_vhost;
 
 namespace wsl {
 
@@ -34,7 +35,7 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Creates the lws context; returns false with *error set when it cannot.
+  // Creates the event loop and the TLS context; returns false with *error set when it cannot.
   bool init(std::string* error);
   // When the schedule's time 0 is (monotonic ns); set before run().
   void set_start(int64_t run_start_ns) { run_start_ns_ = run_start_ns; }
@@ -51,20 +52,15 @@ class Worker {
   // Read by the metrics endpoint at any time: the stats as of the last publication (at most 250 ms old).
   const PublishedStats& published() const { return published_; }
 
-  // Entry points for the lws callback (transport_callback.cpp); each returns -1 to have lws close the wsi.
-  int on_connected(Connection& conn);
-  void on_connect_error(Connection& conn, const char* why);
-  int on_receive(Connection& conn, const char* data, size_t len);
-  int on_writeable(Connection& conn);
-  void on_socket_closed(Connection& conn);
-  void on_wake();
 
  private:
   friend class ConnectionFrameSink;
 
+  // The loop (worker.cpp): one turn waits for sockets or the next due time, then serves both.
   void on_tick();
   void publish_live(int64_t now_ns);
-  void arm_tick();
+  int64_t next_tick_ns() const;
+  void finish_turn();
   void process_schedule(int64_t now_ns);
   void process_timers(int64_t now_ns);
   void handle_stop(int64_t now_ns);
@@ -85,6 +81,21 @@ class Worker {
   void rearm(Connection& conn);
   int64_t next_wake_ns(const Connection& conn) const;
 
+  // Socket events (worker_socket.cpp). Handlers that return -1 want the socket closed: the server's
+  // side is then judged by the connection's state, as when the server closed it.
+  void on_socket_event(Connection& conn, uint32_t events);
+  void on_connect_done(Connection& conn);
+  int on_connected(Connection& conn);
+  void on_connect_error(Connection& conn, int error_number);
+  void read_socket(Connection& conn);
+  int on_receive(Connection& conn, const char* data, size_t len);
+  void flush(Connection& conn);
+  void watch(Connection& conn, uint32_t events);
+  void request_flush(Connection& conn);
+  void release_later(Connection& conn);
+  void release(Connection& conn);
+  void on_socket_closed(Connection& conn);
+
   void send_upgrade(Connection& conn);
   int on_plaintext(Connection& conn, const char* data, size_t len);
   int on_upgrade_bytes(Connection& conn, const char* data, size_t len);
@@ -103,7 +114,7 @@ class Worker {
   void record_connect_error(Connection& conn, const std::string& reason);
   void record_outcome(Connection& conn, CloseOutcome outcome);  // once per connection
   void reset_now(Connection& conn, CloseOutcome outcome);       // record, RST, release
-  void kill(Connection& conn);  // ask lws to release the socket soon (from outside its callback)
+  void kill(Connection& conn);  // nothing more to do: the socket is closed at the end of this turn
 
   const Profile& profile_;
   const ResolvedTarget& target_;
@@ -113,10 +124,12 @@ class Worker {
   ScheduledEvent pending_event_;
   bool schedule_done_ = false;
 
-  struct lws_context* context_ = nullptr;
-  struct lws_vhost* vhost_ = nullptr;
-  struct TickTimer;
-  std::unique_ptr<TickTimer> tick_;
+  EventLoop loop_;
+  std::optional<SocketAddress> target_address_;
+  std::vector<SocketAddress> source_addresses_;
+  std::vector<char> read_buffer_;          // one read's bytes, shared by all this worker's sockets
+  std::vector<uint64_t> flush_queue_;      // connections with bytes to write at the end of this turn
+  std::vector<uint64_t> release_queue_;    // connections to close at the end of this turn
 
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   TimerQueue timers_;

@@ -1,5 +1,5 @@
 // How a worker ends connections: each close pattern's wire actions, and how the server's answer is judged.
-#include <libwebsockets.h>
+#include <sys/epoll.h>
 
 #include <algorithm>
 
@@ -109,8 +109,8 @@ void Worker::hold(Connection& conn, int64_t until_ns, bool keep_reading) {
   conn.close_step = Connection::CloseStep::holding;
   conn.deadline_ns = until_ns;
   if (!keep_reading) {
-    lws_rx_flow_control(conn.wsi, 0);
     conn.reading_paused = true;
+    watch(conn, conn.watched_events & ~uint32_t(EPOLLIN));
     conn.next_probe_ns = monotonic_now_ns() + probe_interval_ns(conn.close_choice->hold);
   }
 }
@@ -123,8 +123,8 @@ void Worker::start_drop(Connection& conn, DropBy by) {
 }
 
 void Worker::try_complete_drop(Connection& conn) {
-  if (conn.out.size() > LWS_PRE || lws_partial_buffered(conn.wsi)) return;  // after_write comes back here
-  const int fd = lws_get_socket_fd(conn.wsi);
+  if (!conn.out.empty() || conn.flush_queued) return;  // after_write comes back here
+  const int fd = conn.fd;
   const int64_t now = monotonic_now_ns();
   if (conn.drop_by == DropBy::fin) {
     // A FIN queues behind the data, so it can go at once; then wait for the server to close too.
@@ -142,7 +142,8 @@ void Worker::try_complete_drop(Connection& conn) {
 
 void Worker::reset_now(Connection& conn, CloseOutcome outcome) {
   record_outcome(conn, outcome);
-  send_rst(lws_get_socket_fd(conn.wsi));
+  send_rst(conn.fd);
+  conn.fd = -1;
   kill(conn);
 }
 
@@ -161,7 +162,7 @@ void Worker::on_probe(Connection& conn, int64_t now_ns) {
     return;
   }
   if (conn.close_step != Connection::CloseStep::holding || !conn.reading_paused) return;
-  if (peer_end(lws_get_socket_fd(conn.wsi)) == PeerEnd::none) {
+  if (peer_end(conn.fd) == PeerEnd::none) {
     conn.next_probe_ns = now_ns + probe_interval_ns(conn.close_choice->hold);
     return;
   }
@@ -292,7 +293,6 @@ void Worker::on_socket_closed(Connection& conn) {
     case Connection::State::ended:
       break;
   }
-  if (conn.wsi) lws_set_opaque_user_data(conn.wsi, nullptr);
   connections_.erase(conn.id);
 }
 
@@ -306,7 +306,7 @@ void Worker::kill(Connection& conn) {
   conn.state = Connection::State::ended;
   conn.deadline_ns = 0;
   conn.next_probe_ns = 0;
-  if (conn.wsi) lws_set_timeout(conn.wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+  release_later(conn);
 }
 
 }  // namespace wsl

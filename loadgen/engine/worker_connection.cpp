@@ -1,13 +1,14 @@
 // A connection's life inside its worker: connect, upgrade, messages and pings, and what the server sends.
-#include <libwebsockets.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "engine/connect_error_reason.hpp"
 #include "engine/message_payload.hpp"
 #include "engine/monotonic_clock.hpp"
 #include "engine/socket_actions.hpp"
-#include "engine/transport_protocol.hpp"
 #include "engine/worker.hpp"
 #include "wire/frame_writer.hpp"
 #include "wire/opcode.hpp"
@@ -69,46 +70,33 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
   connections_.emplace(conn_id, std::move(owned));
   ++stats_.connects_attempted;
 
-  const TargetSpec& spec = profile_.target;
-  lws_client_connect_info info{};
-  info.context = context_;
-  info.vhost = vhost_;
-  info.address = target_.address.c_str();
-  info.port = target_.url.port;
-  info.path = target_.url.path_and_query.c_str();
-  info.host = spec.tls.server_name.empty() ? target_.url.host.c_str() : spec.tls.server_name.c_str();
-  info.origin = info.host;
-  info.method = "RAW";
-  info.local_protocol_name = kTransportProtocolName;
-  info.opaque_user_data = &conn;
-  info.pwsi = &conn.wsi;
-  // Never LCCSCF_USE_SSL, even for wss://: lws 4.1.6 starts TLS on a raw client socket before TCP is
-  // connected. The socket stays plain TCP and worker_tls.cpp runs TLS over its bytes.
-  if (!spec.source_addresses.empty()) {
-    // Spread by global id so every shard and worker uses every address evenly.
-    info.iface = spec.source_addresses[conn_id % spec.source_addresses.size()].c_str();
-  }
-  const bool started = lws_client_connect_via_info(&info) != nullptr;
-  // lws may already have reported a failure through the callback, which erased the connection:
-  // look it up again rather than trusting `conn`.
-  auto it = connections_.find(conn_id);
-  if (it == connections_.end()) return;
-  if (!started) {
-    ++stats_.connect_errors["connect_failed"];
-    connections_.erase(it);
+  // Spread by global id so every shard and worker uses every source address evenly.
+  const SocketAddress* source =
+      source_addresses_.empty() ? nullptr : &source_addresses_[conn_id % source_addresses_.size()];
+  int error_number = 0;
+  conn.fd = start_connect(*target_address_, source, &error_number);
+  if (conn.fd < 0 || !loop_.add(conn.fd, conn_id, EPOLLOUT)) {
+    if (conn.fd >= 0) {
+      error_number = errno;
+      ::close(conn.fd);
+    }
+    ++stats_.connect_errors[std::string(connect_error_reason(error_number))];
+    connections_.erase(conn_id);
     return;
   }
-  rearm(*it->second);
+  conn.watched_events = EPOLLOUT;  // writeable once the connect has completed or failed
+  rearm(conn);
 }
 
 int Worker::on_connected(Connection& conn) {
   const int64_t now = monotonic_now_ns();
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
-  disable_nagle(lws_get_socket_fd(conn.wsi));
-  conn.local_port = local_port_of(lws_get_socket_fd(conn.wsi));
+  disable_nagle(conn.fd);
+  conn.local_port = local_port_of(conn.fd);
   // handshake_timeout runs from here, over the TLS handshake (wss://) and the upgrade together.
   conn.state = Connection::State::upgrading;
   conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
+  watch(conn, EPOLLIN);
   if (tls_context_) {
     if (!start_tls(conn)) return -1;  // the upgrade is sent once TLS is established
   } else {
@@ -135,13 +123,6 @@ void Worker::send_upgrade(Connection& conn) {
   conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(request.key),
                                                         profile_.target.subprotocols);
   queue_bytes(conn, request_bytes);
-}
-
-void Worker::on_connect_error(Connection& conn, const char* why) {
-  const uint64_t id = conn.id;
-  if (conn.state == Connection::State::connecting) ++stats_.connect_errors[connect_error_reason(why)];
-  if (conn.wsi) lws_set_opaque_user_data(conn.wsi, nullptr);
-  connections_.erase(id);
 }
 
 int Worker::on_receive(Connection& conn, const char* data, size_t len) {
@@ -241,9 +222,8 @@ void Worker::queue_bytes(Connection& conn, std::string_view bytes) {
 }
 
 void Worker::queue_on_socket(Connection& conn, std::string_view bytes) {
-  if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');  // lws may write its framing in front
   conn.out.append(bytes);
-  if (conn.wsi) lws_callback_on_writable(conn.wsi);
+  request_flush(conn);
 }
 
 void Worker::queue_frame(Connection& conn, uint8_t op, bool fin, std::string_view payload) {
@@ -253,23 +233,8 @@ void Worker::queue_frame(Connection& conn, uint8_t op, bool fin, std::string_vie
     queue_encrypted(conn, tls_frame_);
     return;
   }
-  if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');
   append_client_frame(conn.out, op, fin, payload, uint32_t(mask_random_()));
-  if (conn.wsi) lws_callback_on_writable(conn.wsi);
-}
-
-int Worker::on_writeable(Connection& conn) {
-  if (conn.out.size() > LWS_PRE) {
-    const size_t len = conn.out.size() - LWS_PRE;
-    auto* bytes = reinterpret_cast<unsigned char*>(conn.out.data() + LWS_PRE);
-    if (lws_write(conn.wsi, bytes, len, LWS_WRITE_RAW) < int(len)) return -1;
-    stats_.bytes_sent += len;
-    // A connection that sends messages keeps its buffer, so steady messaging allocates nothing; one that only
-    // idles (or answers the odd ping) gives back the upgrade request's buffer, a few hundred bytes each.
-    if (profile_.session.messages.interval > Duration::zero()) conn.out.clear();
-    else std::string().swap(conn.out);
-  }
-  return after_write(conn);
+  request_flush(conn);
 }
 
 void Worker::record_connect_error(Connection& conn, const std::string& reason) {

@@ -16,7 +16,7 @@ class WorkerPool {
              unsigned workers);
   ~WorkerPool();
 
-  // Creates every worker's lws context; false with *error set when one cannot be created.
+  // Creates every worker's event loop; false with *error set when one cannot be created.
   bool init(std::string* error);
   // Every worker reports the connections it starts closing here (may be null).
   void set_reclaim_tracker(ReclaimTracker* tracker);
@@ -28,7 +28,7 @@ class WorkerPool {
   ProgressSnapshot progress();
   // Thread-safe: merges the workers' published stats (at most 250 ms old) into `sum`.
   void add_published_stats(RunStats& sum);
-  // Destroys the workers and their lws contexts now, releasing every socket of the run.
+  // Destroys the workers now, releasing every socket of the run.
   void release();
 
  private:

@@ -1,8 +1,6 @@
-// wss:// inside a worker: TLS between the raw TCP socket lws gives us and the WebSocket codec.
-// lws 4.1.6 cannot do TLS on a raw client socket, so lws carries ciphertext and TlsClientSession
-// (over memory buffers) turns it into the plaintext the upgrade parser and frame reader see.
-#include <libwebsockets.h>
-
+// wss:// inside a worker: TLS between the TCP socket and the WebSocket codec. The socket carries
+// ciphertext and TlsClientSession (over memory buffers) turns it into the plaintext the upgrade
+// parser and frame reader see.
 #include "engine/worker.hpp"
 
 namespace wsl {
@@ -42,7 +40,7 @@ int Worker::on_tls_failure(Connection& conn) {
     record_connect_error(conn, conn.tls->certificate_rejected() ? "tls_verify_failed" : "tls_error");
     return -1;
   }
-  // A broken TLS session can carry no Close frame: count it and let lws close the socket.
+  // A broken TLS session can carry no Close frame: count it and close the socket.
   if (!conn.protocol_error_seen) {
     conn.protocol_error_seen = true;
     ++stats_.protocol_errors["tls_error"];
@@ -51,7 +49,6 @@ int Worker::on_tls_failure(Connection& conn) {
 }
 
 void Worker::queue_encrypted(Connection& conn, std::string_view plaintext) {
-  if (conn.out.empty()) conn.out.assign(LWS_PRE, '\0');  // lws may write its framing in front
   if (!conn.tls->encrypt(plaintext, conn.out)) {
     // Only a session that already failed refuses to encrypt; the connection cannot go on.
     if (!conn.protocol_error_seen) {
@@ -61,7 +58,7 @@ void Worker::queue_encrypted(Connection& conn, std::string_view plaintext) {
     kill(conn);
     return;
   }
-  if (conn.wsi) lws_callback_on_writable(conn.wsi);
+  request_flush(conn);
 }
 
 }  // namespace wsl

@@ -55,7 +55,7 @@ struct RunStats {
   LatencyHistogram message_rtt;                     // intended send time -> echo received
   std::array<PatternStats, kClosePatternCount> patterns{};
   uint64_t connections_left = 0;                    // still in a worker's connection table when its loop ended: 0
-                                                    // unless lws' loop failed, since a connection leaves on close
+                                                    // unless the event loop failed, since a connection leaves on close
 
   uint64_t connect_error_total() const;
   void merge(const RunStats& other);

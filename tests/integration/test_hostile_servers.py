@@ -95,8 +95,8 @@ class HostileServers(TempDirTestCase):
     def test_refused_connections(self):
         # Only the preflight got in; every load connection was refused.
         report, _ = self.run_against("refuse-after-preflight", exit_code=1, server_connections=0)
-        # lws 4.1 reports a refused connect without its errno: the label is connect_failed (README).
-        self.assert_errors(report, errors={"connect_failed": CONNECTIONS})
+        # The connect's own errno names it: the server refused.
+        self.assert_errors(report, errors={"connection_refused": CONNECTIONS})
         self.assertEqual(report["connections"]["opened"], 0)
 
     def test_upgrade_never_answered(self):

@@ -1,20 +1,25 @@
-// Unit tests for the reason label of a failed connect, read from lws' text.
+// The reason labels of failed connects, by errno.
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 #include "engine/connect_error_reason.hpp"
 
 namespace wsl {
 namespace {
 
-TEST(ConnectErrorReason, LabelsFromLwsText) {
-  EXPECT_EQ(connect_error_reason("Connection refused"), "connection_refused");
-  EXPECT_EQ(connect_error_reason("Timed out waiting SSL"), "connect_timeout");
-  EXPECT_EQ(connect_error_reason("connect SSL err 5"), "tls_error");
-  EXPECT_EQ(connect_error_reason("server certificate verify failed"), "tls_error");
-  EXPECT_EQ(connect_error_reason("Network is unreachable"), "unreachable");
-  // What lws 4.1 says for a refused connect: the errno is gone, so no finer label is honest.
-  EXPECT_EQ(connect_error_reason("Unable to connect"), "connect_failed");
-  EXPECT_EQ(connect_error_reason(""), "connect_failed");
+TEST(ConnectErrorReason, NamesTheCausesAUserActsOn) {
+  EXPECT_EQ(connect_error_reason(ECONNREFUSED), "connection_refused");
+  EXPECT_EQ(connect_error_reason(ETIMEDOUT), "connect_timeout");
+  EXPECT_EQ(connect_error_reason(ENETUNREACH), "unreachable");
+  EXPECT_EQ(connect_error_reason(EHOSTUNREACH), "unreachable");
+  EXPECT_EQ(connect_error_reason(EADDRNOTAVAIL), "no_local_port");
+  EXPECT_EQ(connect_error_reason(EMFILE), "no_file_descriptor");
+}
+
+TEST(ConnectErrorReason, AnythingElseIsConnectFailed) {
+  EXPECT_EQ(connect_error_reason(EPERM), "connect_failed");
+  EXPECT_EQ(connect_error_reason(0), "connect_failed");
 }
 
 }  // namespace
