@@ -11,6 +11,7 @@ pair's ratio, as the two runs of a pair ran back to back under about the same lo
 machine).
 
     /usr/bin/python3 bench/cpu_per_connection.py [--rate 1000] [--runs 5] [--seconds 20] [--no-artillery]
+                                                 [--set KEY=VALUE]...  (passed to wsloadgen, e.g. workers=1)
 """
 import argparse
 import os
@@ -108,9 +109,10 @@ class Window:
                        f"{server_cpu / opened * 1e6:.0f} µs/connection")
 
 
-def run_wsloadgen(rate, seconds, source):
+def run_wsloadgen(rate, seconds, source, overrides=()):
     with kit.EchoServer() as server:
-        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source))
+        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source),
+                               *[arg for o in overrides for arg in ("--set", o)])
         window = Window(server, run.pid, rate, seconds)
         code, out, err, report = run.finish()
     if code not in (0, 1):  # 1: a check failed, e.g. the server's handshakes were too slow; still measured
@@ -142,9 +144,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="runs of each tool (default 5)")
     parser.add_argument("--seconds", type=int, default=20, help="length of the steady phase (default 20)")
     parser.add_argument("--no-artillery", action="store_true", help="wsloadgen only")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a profile override for wsloadgen's runs (repeatable)")
     args = parser.parse_args()
 
-    tools = [("wsloadgen", run_wsloadgen)] + ([] if args.no_artillery else [("artillery", run_artillery)])
+    tools = [("wsloadgen", lambda *a: run_wsloadgen(*a, overrides=args.set))] + ([] if args.no_artillery else [("artillery", run_artillery)])
     results = {name: {} for name, _ in tools}  # name: {run: µs per connection}
     used_sources = []
     kit.note(f"CPU per connection lifecycle at {args.rate} new connections/s, {args.runs} runs per tool")

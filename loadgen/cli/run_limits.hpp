@@ -10,7 +10,7 @@
 
 namespace wsl {
 
-// Head-room over one fd per socket: lws' own fds, the embedded server's pipe, stdio, the monitor, metrics.
+// Head-room over one fd per socket: each worker's epoll and eventfd, the embedded server's pipe, stdio, the monitor, metrics.
 inline constexpr uint64_t kSpareFds = 64;
 
 uint64_t fds_needed(const SocketDemand& demand);

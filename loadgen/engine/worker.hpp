@@ -84,7 +84,7 @@ class Worker {
   // Socket events (worker_socket.cpp). Handlers that return -1 want the socket closed: the server's
   // side is then judged by the connection's state, as when the server closed it.
   void on_socket_event(Connection& conn, uint32_t events);
-  void on_connect_done(Connection& conn);
+  void on_connect_done(Connection& conn, uint32_t events);
   int on_connected(Connection& conn);
   void on_connect_error(Connection& conn, int error_number);
   void read_socket(Connection& conn);

@@ -19,7 +19,7 @@ uint32_t read_interest(const Connection& conn) { return conn.reading_paused ? 0u
 void Worker::on_socket_event(Connection& conn, uint32_t events) {
   if (conn.release_queued || conn.fd < 0) return;
   if (conn.state == Connection::State::connecting) {
-    on_connect_done(conn);
+    on_connect_done(conn, events);
     return;
   }
   // Readable, or the peer ended or reset the connection: a read tells which. A paused socket is not
@@ -29,8 +29,9 @@ void Worker::on_socket_event(Connection& conn, uint32_t events) {
   if (!conn.release_queued && (events & EPOLLOUT)) flush(conn);
 }
 
-void Worker::on_connect_done(Connection& conn) {
-  const int error = connect_result(conn.fd);
+void Worker::on_connect_done(Connection& conn, uint32_t events) {
+  // Writeable without an error is connected; only a failure needs the syscall that says why.
+  const int error = (events & (EPOLLERR | EPOLLHUP)) ? connect_result(conn.fd) : 0;
   if (error != 0) {
     on_connect_error(conn, error);
     return;
