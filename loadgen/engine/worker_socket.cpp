@@ -22,10 +22,9 @@ void Worker::on_socket_event(Connection& conn, uint32_t events) {
     on_connect_done(conn, events);
     return;
   }
-  // Readable, or the peer ended or reset the connection: a read tells which. A paused socket is not
-  // read, but an error on it (the server reset it) still ends it.
-  const bool broken = events & (EPOLLERR | EPOLLHUP);
-  if ((events & EPOLLIN) || (broken && conn.reading_paused)) read_socket(conn);
+  // Readable, or the peer ended or reset the connection: a read tells which. A paused socket is only
+  // reported when it is broken (the server reset it), and then the read ends it.
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_socket(conn);
   if (!conn.release_queued && (events & EPOLLOUT)) flush(conn);
 }
 
@@ -54,10 +53,7 @@ void Worker::read_socket(Connection& conn) {
     release_later(conn);
     return;
   }
-  if (conn.reading_paused) {
-    // Paused, but an error was reported while bytes were still queued: judge by the error next time.
-    return;
-  }
+  if (conn.reading_paused) return;  // broken with bytes still queued: read on until the error surfaces
   if (on_receive(conn, read_buffer_.data(), size_t(n)) < 0) release_later(conn);
 }
 
