@@ -12,8 +12,7 @@ struct ssl_st;
 namespace wsl {
 
 // A TLS client that never touches a socket: the caller moves bytes between it and the socket.
-// Why: lws 4.1.6 cannot run TLS on a raw client socket (it starts the handshake before TCP is
-// connected), and the close patterns need the socket itself for FIN, RST and stalls anyway.
+// Why: the close patterns need the socket itself for FIN, RST and stalls, so TLS cannot own it.
 class TlsClientSession {
  public:
   enum class State : uint8_t { handshaking, established, failed };

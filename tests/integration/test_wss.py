@@ -4,8 +4,8 @@ The server's certificate is for localhost, signed by a throw-away CA (openssl CL
 wss://localhost:PORT/ and the server listens on the address localhost resolves to here, so the
 generator's own resolution, SNI and name check are the real thing.
 
-The load connections run TLS of the generator's own (OpenSSL over memory buffers) on lws' plain TCP
-sockets, because lws 4.1.6 cannot run TLS on a raw client socket; these tests prove every close pattern,
+The load connections run TLS of the generator's own (OpenSSL over memory buffers) on plain TCP
+sockets, because the close patterns need the socket itself; these tests prove every close pattern,
 verification, insecure_skip_verify and client certificates through it, as the server saw them.
 """
 import collections
