@@ -3,7 +3,7 @@
 
 Runs build/bench/bench_sock_diag_sample (C++, built with the project) RUNS times; each run sets up the
 loopback connections and reports the median of 15 samples, wall and CPU time; printed: the medians over runs
-of the monitor's own sample (sample_server_sockets: the listener's family, port filtered in the kernel).
+of the monitor's own sample (count_server_sockets: the listener's family, port filtered in the kernel).
 
     /usr/bin/python3 bench/monitor_sample.py [--connections 15000] [--runs 5]
 """
@@ -30,7 +30,7 @@ def main():
     for i in range(args.runs):
         out = subprocess.run([SAMPLER, str(args.connections)], capture_output=True, text=True, timeout=300,
                              check=True).stdout
-        m = re.search(r"sample_server_sockets.*?(\d+) sockets\s+median wall\s+([\d.]+) ms\s+cpu\s+([\d.]+) ms", out)
+        m = re.search(r"count_server_sockets.*?(\d+) sockets\s+median wall\s+([\d.]+) ms\s+cpu\s+([\d.]+) ms", out)
         host = re.search(r"^host (.*)$", out, re.M)
         walls.append(float(m.group(2)))
         cpus.append(float(m.group(3)))

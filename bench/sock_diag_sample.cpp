@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "monitor/process_sample.hpp"
+#include "monitor/server_sockets.hpp"
 #include "monitor/sock_diag_query.hpp"
 
 namespace {
@@ -161,11 +162,17 @@ int main(int argc, char** argv) {
   Timing user_space = median_of(runs, [&] { dump(wsl::PortFilter::user_space); });
   print("both families, filter in user space", seen, user_space);
   Timing monitor = median_of(runs, [&] {
-    auto table = wsl::sample_server_sockets(*query, port, error);
-    if (!table) std::abort();
-    seen = table->entries().size();
+    auto counted = wsl::count_server_sockets(*query, port, error);
+    if (!counted) std::abort();
+    seen = static_cast<size_t>(counted->by_state.total());
   });
-  print("sample_server_sockets (listener's family)", seen, monitor);
+  print("count_server_sockets (listener's family)", seen, monitor);
+  std::vector<wsl::SocketEntry> owned;
+  Timing reclaim = median_of(runs, [&] {
+    if (!wsl::list_owned_server_sockets(*query, port, owned, error)) std::abort();
+    seen = owned.size();
+  });
+  print("list_owned_server_sockets (a reclaim check)", seen, reclaim);
 
   for (bool sockets : {true, false}) {
     wsl::ProcessSample process;

@@ -37,6 +37,7 @@ SocketEntry decode_entry(const inet_diag_msg& msg) {
   entry.remote_address = decode_address(msg.idiag_family, msg.id.idiag_dst);
   entry.remote_port = ntohs(msg.id.idiag_dport);
   entry.inode = msg.idiag_inode;
+  entry.interface = msg.id.idiag_if;
   return entry;
 }
 
@@ -49,7 +50,7 @@ std::string IpAddress::to_string() const {
   return text;
 }
 
-DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, std::vector<SocketEntry>& out) {
+DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, const SocketVisitor& each) {
   DiagBatchResult result;
   size_t offset = 0;
   while (bytes.size() - offset >= sizeof(nlmsghdr)) {
@@ -88,13 +89,17 @@ DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, std::ve
       }
       inet_diag_msg msg;
       std::memcpy(&msg, payload, sizeof msg);
-      out.push_back(decode_entry(msg));
+      each(decode_entry(msg));
     }
     offset += NLMSG_ALIGN(header.nlmsg_len);
     if (offset > bytes.size()) break;  // the last message's padding may be missing
   }
   if (offset < bytes.size()) result.status = DiagDumpStatus::malformed;
   return result;
+}
+
+DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, std::vector<SocketEntry>& out) {
+  return parse_inet_diag_messages(bytes, [&out](const SocketEntry& entry) { out.push_back(entry); });
 }
 
 }  // namespace wsl

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,7 +27,8 @@ struct SocketEntry {
   uint16_t local_port = 0;
   IpAddress remote_address;
   uint16_t remote_port = 0;
-  uint32_t inode = 0;  // 0 for TIME_WAIT and request (SYN_RECV) sockets, which have no file
+  uint32_t inode = 0;      // 0 for TIME_WAIT and request (SYN_RECV) sockets, which have no file
+  uint32_t interface = 0;  // the device the socket is bound to (SO_BINDTODEVICE), 0 for none
 };
 
 // Where a buffer of netlink messages left the dump.
@@ -43,7 +45,12 @@ struct DiagBatchResult {
   bool interrupted = false;  // NLM_F_DUMP_INTR: the table changed during the dump, counts may be off by a few
 };
 
-// Appends the SOCK_DIAG_BY_FAMILY entries of one received datagram to `out`; stops at the first DONE or error.
+// Receives each socket of a dump as it is decoded, so a caller that only counts stores nothing.
+using SocketVisitor = std::function<void(const SocketEntry&)>;
+
+// Hands the SOCK_DIAG_BY_FAMILY entries of one received datagram to `each`; stops at the first DONE or error.
+DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, const SocketVisitor& each);
+// The same, appending the entries to `out`.
 DiagBatchResult parse_inet_diag_messages(std::span<const uint8_t> bytes, std::vector<SocketEntry>& out);
 
 }  // namespace wsl

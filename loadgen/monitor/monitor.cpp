@@ -8,13 +8,13 @@
 #include "engine/monotonic_clock.hpp"
 #include "monitor/metrics_scrape.hpp"
 #include "monitor/prometheus_text.hpp"
+#include "monitor/server_sockets.hpp"
 #include "report/human_units.hpp"
 
 namespace wsl {
 namespace {
 
-constexpr uint8_t kTcpListenState = 10;  // the kernel's TCP_LISTEN
-// Fine enough to time a reclaim, coarse enough that a dump of thousands of sockets stays cheap.
+// Fine enough to time a reclaim; most checks are lookups of the pending connections' sockets, microseconds each.
 constexpr Duration kReclaimPoll = 20ms;
 
 }  // namespace
@@ -75,12 +75,29 @@ void Monitor::loop() {
 }
 
 void Monitor::check_reclaims() {
-  if (!reclaim_ || !sock_diag_ || !target_.port || !reclaim_->has_pending()) return;
+  if (!reclaim_ || !sock_diag_ || !target_.port) return;
+  const std::vector<uint16_t> pending = reclaim_->pending_ports();
+  if (pending.empty()) return;
   std::lock_guard<std::mutex> lock(sample_mutex_);
   const int64_t started = monotonic_now_ns();
   std::string why;
-  if (auto table = sample_server_sockets(*sock_diag_, *target_.port, why)) reclaim_->check(*table, monotonic_now_ns());
-  // A dump of thousands of sockets costs milliseconds: never spend more than a quarter of the time on it.
+  asked_sockets_.clear();
+  const bool all_known = reclaim_lookups_.plan(pending, asked_sockets_);
+  if (!all_known && started >= next_reclaim_dump_ns_) {
+    // A connection newer than the last dump: only a dump finds its socket, and teaches the lookups about it.
+    if (list_owned_server_sockets(*sock_diag_, *target_.port, owned_sockets_, why)) {
+      reclaim_->check(owned_sockets_, monotonic_now_ns());
+      reclaim_lookups_.learn(owned_sockets_);
+    }
+    // A dump walks every TCP socket of the host, milliseconds at scale: never more than a quarter of the time.
+    next_reclaim_dump_ns_ = started + std::max<int64_t>(kReclaimPoll.count(), 4 * (monotonic_now_ns() - started));
+  } else if (!asked_sockets_.empty()) {
+    found_sockets_.clear();
+    auto found = [this](const SocketEntry& socket) { found_sockets_.push_back(socket); };
+    if (sock_diag_->look_up(asked_sockets_, found, why))
+      reclaim_->check_looked_up(asked_sockets_, found_sockets_, monotonic_now_ns());
+  }
+  // Thousands of pending connections make even their lookups cost milliseconds: the same quarter at most.
   reclaim_poll_ns_ = std::max<int64_t>(kReclaimPoll.count(), 4 * (monotonic_now_ns() - started));
 }
 
@@ -88,8 +105,8 @@ ReclaimResults Monitor::finish_reclaims() {
   if (!reclaim_ || !sock_diag_ || !target_.port) return {};
   std::lock_guard<std::mutex> lock(sample_mutex_);
   std::string why;
-  auto table = sample_server_sockets(*sock_diag_, *target_.port, why);
-  return reclaim_->finish(table ? *table : SocketTable{}, monotonic_now_ns());
+  if (!list_owned_server_sockets(*sock_diag_, *target_.port, owned_sockets_, why)) owned_sockets_.clear();
+  return reclaim_->finish(owned_sockets_, monotonic_now_ns());
 }
 
 ResourceSample Monitor::sample_now() {
@@ -111,12 +128,9 @@ ResourceSample Monitor::take_sample() {
   if (!target_.scrape_url.empty()) scrape_into(sample);
   if (sock_diag_ && target_.port) {
     std::string why;
-    if (auto table = sample_server_sockets(*sock_diag_, *target_.port, why)) {
-      sample.sockets = table->counts();
-      int64_t owned = 0;
-      for (const SocketEntry& entry : table->entries())
-        owned += entry.inode != 0 && entry.state != kTcpListenState;
-      sample.sockets_owned = owned;
+    if (auto counted = count_server_sockets(*sock_diag_, *target_.port, why)) {
+      sample.sockets = counted->by_state;
+      sample.sockets_owned = counted->owned;
     }
   }
   return sample;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "monitor/reclaim_lookups.hpp"
 #include "monitor/reclaim_tracker.hpp"
 #include "monitor/resource_sample.hpp"
 #include "monitor/sock_diag_query.hpp"
@@ -32,7 +33,8 @@ class Monitor {
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
 
-  // While connections await their reclaim, the port's sockets are checked every kReclaimPoll.
+  // While connections await their reclaim, their server sockets are checked every kReclaimPoll: looked up one
+  // by one when the last dump of the port showed their client ports, else by a new dump (rate-limited).
   // Set before start(); only meaningful with a same-host port.
   void set_reclaim_tracker(ReclaimTracker* tracker) { reclaim_ = tracker; }
   // A last check at the end: the reclaim times, and what the server still holds.
@@ -72,7 +74,14 @@ class Monitor {
   const int64_t epoch_ns_;
   std::optional<SockDiagQuery> sock_diag_;
   ReclaimTracker* reclaim_ = nullptr;
-  int64_t reclaim_poll_ns_ = 20'000'000;  // how often pending reclaims are checked; adapts to the dump's cost
+  int64_t reclaim_poll_ns_ = 20'000'000;  // how often pending reclaims are checked; adapts to the check's cost
+  // Reclaim checks (under sample_mutex_): when the next dump may be taken, what the last one taught about lookups,
+  // and the sockets of the last dump, lookup and answers, their memory kept from one check to the next.
+  int64_t next_reclaim_dump_ns_ = 0;
+  ReclaimLookups reclaim_lookups_;
+  std::vector<SocketEntry> owned_sockets_;
+  std::vector<SocketEntry> asked_sockets_;
+  std::vector<SocketEntry> found_sockets_;
   mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
   std::vector<ResourceSample> series_;
   std::optional<std::string> target_lost_;

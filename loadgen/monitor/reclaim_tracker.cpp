@@ -9,21 +9,35 @@ void ReclaimTracker::watch(uint16_t client_port, ClosePattern pattern, int64_t s
   pending_[client_port] = Pending{pattern, since_ns};
 }
 
-bool ReclaimTracker::has_pending() const {
+std::vector<uint16_t> ReclaimTracker::pending_ports() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return !pending_.empty();
+  std::vector<uint16_t> ports;
+  ports.reserve(pending_.size());
+  for (const auto& [port, pending] : pending_) ports.push_back(port);
+  return ports;
 }
 
-const SocketEntry* ReclaimTracker::owned_socket_of(const SocketTable& table, uint16_t client_port) {
-  for (const SocketEntry& entry : table.with_remote_port(client_port))
-    if (entry.inode != 0) return &entry;
-  return nullptr;
+void ReclaimTracker::check(std::span<const SocketEntry> sockets, int64_t now_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  reclaim_unheld(std::bitset<65536>().set(), sockets, now_ns);
 }
 
-void ReclaimTracker::check(const SocketTable& table, int64_t now_ns) {
+void ReclaimTracker::check_looked_up(std::span<const SocketEntry> asked, std::span<const SocketEntry> found,
+                                     int64_t now_ns) {
+  std::bitset<65536> decided;
+  for (const SocketEntry& socket : asked) decided.set(socket.remote_port);
   std::lock_guard<std::mutex> lock(mutex_);
+  reclaim_unheld(decided, found, now_ns);
+}
+
+void ReclaimTracker::reclaim_unheld(const std::bitset<65536>& decided, std::span<const SocketEntry> sockets,
+                                    int64_t now_ns) {
+  if (pending_.empty()) return;
+  std::bitset<65536> held;  // client ports some owned socket still has as its peer (a listener has port 0)
+  for (const SocketEntry& entry : sockets)
+    if (entry.inode != 0) held.set(entry.remote_port);
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (owned_socket_of(table, it->first)) {
+    if (!decided.test(it->first) || held.test(it->first)) {
       ++it;
       continue;
     }
@@ -37,12 +51,15 @@ LatencyHistogram ReclaimTracker::reclaim_time(ClosePattern pattern) const {
   return results_.reclaim_time[int(pattern)];
 }
 
-ReclaimResults ReclaimTracker::finish(const SocketTable& table, int64_t now_ns) {
-  check(table, now_ns);
+ReclaimResults ReclaimTracker::finish(std::span<const SocketEntry> sockets, int64_t now_ns) {
+  check(sockets, now_ns);
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [port, pending] : pending_) {
-    if (const SocketEntry* held = owned_socket_of(table, port))
-      ++results_.stuck_by_state[std::string(tcp_state_name(held->state))];
+  for (const SocketEntry& entry : sockets) {
+    if (entry.inode == 0) continue;
+    auto held = pending_.find(entry.remote_port);
+    if (held == pending_.end()) continue;
+    ++results_.stuck_by_state[std::string(tcp_state_name(entry.state))];
+    pending_.erase(held);  // counted once, by its first owned socket
   }
   pending_.clear();
   return results_;

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "monitor/socket_states.hpp"
 #include "profile/profile.hpp"
@@ -20,30 +23,37 @@ struct ReclaimResults {
 };
 
 // Workers register connections as they start closing them; the monitor thread checks the target
-// port's socket table against them. A connection is reclaimed once no socket a process still owns
+// port's sockets against them. A connection is reclaimed once no socket a process still owns
 // (one with an inode) has its client port as peer: TIME_WAIT on the server side counts as reclaimed,
-// the kernel's own business. Client ports are assumed not to be reused while pending: Linux spreads
-// ephemeral ports, so a reuse within the few seconds of a reclaim is rare, and would only delay one.
+// the kernel's own business, so the monitor need not even ask for those. Client ports are assumed
+// not to be reused while pending: Linux spreads ephemeral ports, so a reuse within the few seconds
+// of a reclaim is rare, and would only delay one.
 class ReclaimTracker {
  public:
   // Thread-safe: a worker starts closing the connection whose local port is `client_port`.
   void watch(uint16_t client_port, ClosePattern pattern, int64_t since_ns);
 
-  bool has_pending() const;
+  // Thread-safe: the client ports of the connections awaiting their reclaim.
+  std::vector<uint16_t> pending_ports() const;
   // Thread-safe: the reclaim times of `pattern` measured so far (for the live metrics).
   LatencyHistogram reclaim_time(ClosePattern pattern) const;
-  // Monitor thread: compares the pending connections with a fresh table taken at `now_ns`.
-  void check(const SocketTable& table, int64_t now_ns);
+  // Monitor thread: compares the pending connections with the port's sockets, dumped at `now_ns`; only
+  // sockets with an inode count, so `sockets` may hold others or leave them out.
+  void check(std::span<const SocketEntry> sockets, int64_t now_ns);
+  // Monitor thread: the same for the pending connections whose client ports `asked` covers, from lookups of
+  // those sockets one by one; `found` are the ones that still exist (and perhaps the port's listener).
+  void check_looked_up(std::span<const SocketEntry> asked, std::span<const SocketEntry> found, int64_t now_ns);
   // At the end of the run (after the last check at `now_ns`): whatever the server still holds is stuck,
-  // counted by TCP state.
-  ReclaimResults finish(const SocketTable& table, int64_t now_ns);
+  // counted by the TCP state of its first owned socket in `sockets`.
+  ReclaimResults finish(std::span<const SocketEntry> sockets, int64_t now_ns);
 
  private:
   struct Pending {
     ClosePattern pattern;
     int64_t since_ns;
   };
-  static const SocketEntry* owned_socket_of(const SocketTable& table, uint16_t client_port);
+  // Callers hold mutex_: records a reclaim for each pending port in `decided` that no owned socket holds.
+  void reclaim_unheld(const std::bitset<65536>& decided, std::span<const SocketEntry> sockets, int64_t now_ns);
 
   mutable std::mutex mutex_;
   std::unordered_map<uint16_t, Pending> pending_;  // by client port

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <span>
@@ -19,6 +20,27 @@ namespace wsl {
 namespace {
 
 std::string errno_text(const char* what, int error) { return std::string(what) + ": " + std::strerror(error); }
+
+struct DiagRequest {
+  nlmsghdr header;
+  inet_diag_req_v2 request;
+};
+
+// Replies to lookups queue in the receive buffer until read: batches this small stay well inside its default size.
+constexpr size_t kLookupBatch = 64;
+
+// An address in the kernel's layout for a socket of `family`: the IPv4 peer of an IPv6 (dual-stack) socket,
+// which the parser stored as IPv4, goes back to its IPv4-mapped form.
+void encode_address(const IpAddress& address, uint8_t family, __be32 (&words)[4]) {
+  std::memset(words, 0, sizeof words);
+  auto* bytes = reinterpret_cast<uint8_t*>(words);
+  if (family == AF_INET6 && address.family == AF_INET) {
+    bytes[10] = bytes[11] = 0xff;
+    std::memcpy(bytes + 12, address.bytes.data(), 4);
+  } else {
+    std::memcpy(bytes, address.bytes.data(), family == AF_INET ? 4 : 16);
+  }
+}
 
 }  // namespace
 
@@ -35,13 +57,17 @@ std::optional<SockDiagQuery> SockDiagQuery::open(std::string& error) {
 }
 
 SockDiagQuery::SockDiagQuery(SockDiagQuery&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), sequence_(other.sequence_), buffer_(std::move(other.buffer_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      sequence_(other.sequence_),
+      stale_(other.stale_),
+      buffer_(std::move(other.buffer_)) {}
 
 SockDiagQuery& SockDiagQuery::operator=(SockDiagQuery&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     sequence_ = other.sequence_;
+    stale_ = other.stale_;
     buffer_ = std::move(other.buffer_);
   }
   return *this;
@@ -59,10 +85,14 @@ bool SockDiagQuery::dump_local_port(uint16_t local_port, uint32_t state_mask, st
 
 bool SockDiagQuery::dump_family(uint8_t family, uint16_t local_port, uint32_t state_mask,
                                 std::vector<SocketEntry>& out, std::string& error, PortFilter filter) {
-  struct {
-    nlmsghdr header;
-    inet_diag_req_v2 request;
-  } message{};
+  return dump_family(family, local_port, state_mask, [&out](const SocketEntry& entry) { out.push_back(entry); },
+                     error, filter);
+}
+
+bool SockDiagQuery::dump_family(uint8_t family, uint16_t local_port, uint32_t state_mask, const SocketVisitor& each,
+                                std::string& error, PortFilter filter) {
+  if (stale_) discard_stale_replies();
+  DiagRequest message{};
   bool kernel_filter = filter == PortFilter::kernel;
   message.header.nlmsg_len = sizeof message;
   message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -75,48 +105,105 @@ bool SockDiagQuery::dump_family(uint8_t family, uint16_t local_port, uint32_t st
   // cheaper than an INET_DIAG_REQ_BYTECODE filter (run per socket after the walk) and works on every kernel.
   if (kernel_filter) message.request.id.idiag_sport = htons(local_port);
 
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd_, &message, message.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
-    error = errno_text("sock_diag request", errno);
-    return false;
-  }
-  buffer_.resize(64 * 1024);  // the kernel sends at most about 32 KiB per datagram
-  size_t first_new = out.size();
+  if (!send_requests(&message, sizeof message, error)) return false;
+  // The kernel fills one datagram of at most about 32 KiB per recv (a larger buffer or SO_RCVBUF does not
+  // make them bigger), so a dump of N sockets takes about N / 250 recv calls whatever we do here.
+  buffer_.resize(64 * 1024);
+  SocketVisitor this_port;  // the user-space port filter
+  if (!kernel_filter) this_port = [&](const SocketEntry& entry) {
+    if (entry.local_port == local_port) each(entry);
+  };
+  const SocketVisitor& visit = kernel_filter ? each : this_port;
   for (;;) {
     ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
+      stale_ = true;
       error = errno_text("sock_diag dump", errno);
       return false;
     }
     DiagBatchResult batch =
-        parse_inet_diag_messages(std::span<const uint8_t>(buffer_.data(), static_cast<size_t>(n)), out);
+        parse_inet_diag_messages(std::span<const uint8_t>(buffer_.data(), static_cast<size_t>(n)), visit);
     if (batch.status == DiagDumpStatus::more) continue;
-    if (batch.status == DiagDumpStatus::done) break;
+    if (batch.status == DiagDumpStatus::done) return true;
+    stale_ = true;
     error = batch.status == DiagDumpStatus::failed ? errno_text("sock_diag dump", batch.error)
                                                    : std::string("sock_diag dump: malformed netlink message");
     return false;
   }
-  if (!kernel_filter)
-    out.erase(std::remove_if(out.begin() + static_cast<ptrdiff_t>(first_new), out.end(),
-                             [&](const SocketEntry& e) { return e.local_port != local_port; }),
-              out.end());
+}
+
+bool SockDiagQuery::look_up(std::span<const SocketEntry> sockets, const SocketVisitor& each, std::string& error) {
+  for (size_t start = 0; start < sockets.size(); start += kLookupBatch)
+    if (!look_up_batch(sockets.subspan(start, std::min(kLookupBatch, sockets.size() - start)), each, error))
+      return false;
   return true;
 }
 
-std::optional<SocketTable> sample_server_sockets(SockDiagQuery& query, uint16_t local_port, std::string& error) {
-  // Every dump walks the kernel's whole connection table (all families, all ports), so the cost grows with every
-  // TCP socket on the host. Listeners are cheap to list (only the listening table is walked); a server's
-  // accepted sockets share its listener's family, so only those families' connection tables are dumped.
-  std::vector<SocketEntry> entries;
-  if (!query.dump_local_port(local_port, kListenState, entries, error)) return std::nullopt;
-  bool ipv4 = entries.empty(), ipv6 = entries.empty();  // no listener (server gone): look everywhere
-  for (const SocketEntry& listener : entries) (listener.family == AF_INET6 ? ipv6 : ipv4) = true;
-  uint32_t connection_states = kAllTcpStates & ~kListenState;
-  if (ipv4 && !query.dump_family(AF_INET, local_port, connection_states, entries, error)) return std::nullopt;
-  if (ipv6 && !query.dump_family(AF_INET6, local_port, connection_states, entries, error)) return std::nullopt;
-  return SocketTable(std::move(entries));
+bool SockDiagQuery::look_up_batch(std::span<const SocketEntry> sockets, const SocketVisitor& each,
+                                  std::string& error) {
+  if (stale_) discard_stale_replies();
+  std::array<DiagRequest, kLookupBatch> requests{};
+  const uint32_t first = sequence_ + 1;
+  for (size_t i = 0; i < sockets.size(); ++i) {
+    const SocketEntry& socket = sockets[i];
+    DiagRequest& message = requests[i];
+    message.header.nlmsg_len = sizeof message;
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST;  // no dump: exactly one reply, the socket or an error
+    message.header.nlmsg_seq = ++sequence_;
+    message.request.sdiag_family = socket.family;
+    message.request.sdiag_protocol = IPPROTO_TCP;
+    message.request.idiag_states = kAllTcpStates;
+    message.request.id.idiag_sport = htons(socket.local_port);
+    message.request.id.idiag_dport = htons(socket.remote_port);
+    encode_address(socket.local_address, socket.family, message.request.id.idiag_src);
+    encode_address(socket.remote_address, socket.family, message.request.id.idiag_dst);
+    message.request.id.idiag_if = socket.interface;
+    message.request.id.idiag_cookie[0] = message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  }
+  // One datagram carries the whole batch; the kernel answers each request with a datagram of its own.
+  if (!send_requests(requests.data(), sockets.size() * sizeof(DiagRequest), error)) return false;
+  buffer_.resize(64 * 1024);
+  for (size_t replies = 0; replies < sockets.size();) {
+    ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < static_cast<ssize_t>(sizeof(nlmsghdr))) {
+      stale_ = true;
+      error = n < 0 ? errno_text("sock_diag lookup", errno) : std::string("sock_diag lookup: short reply");
+      return false;
+    }
+    nlmsghdr header;
+    std::memcpy(&header, buffer_.data(), sizeof header);
+    if (header.nlmsg_seq - first >= sockets.size()) continue;  // left over from an earlier request
+    ++replies;
+    DiagBatchResult reply =
+        parse_inet_diag_messages(std::span<const uint8_t>(buffer_.data(), static_cast<size_t>(n)), each);
+    if (reply.status == DiagDumpStatus::more) continue;                                // the socket
+    if (reply.status == DiagDumpStatus::failed && reply.error == ENOENT) continue;  // no such socket
+    stale_ = true;
+    error = reply.status == DiagDumpStatus::failed ? errno_text("sock_diag lookup", reply.error)
+                                                   : std::string("sock_diag lookup: malformed netlink message");
+    return false;
+  }
+  return true;
+}
+
+bool SockDiagQuery::send_requests(const void* requests, size_t size, std::string& error) {
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (::sendto(fd_, requests, size, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    error = errno_text("sock_diag request", errno);
+    return false;
+  }
+  return true;
+}
+
+void SockDiagQuery::discard_stale_replies() {
+  // Reading on also lets the kernel finish a dump it had started: it refuses to start another until then.
+  buffer_.resize(64 * 1024);
+  while (::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT) > 0) {}
+  stale_ = false;
 }
 
 }  // namespace wsl

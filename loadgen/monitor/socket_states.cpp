@@ -1,4 +1,4 @@
-// The server-side TCP sockets of a port: counts by state, and a table to find one connection's socket by its peer.
+// The server-side TCP sockets of a port counted by state, and the kernel's names for those states.
 #include "monitor/socket_states.hpp"
 
 #include <netinet/tcp.h>
@@ -48,28 +48,6 @@ std::string_view tcp_state_name(uint8_t tcp_state) {
     case TCP_CLOSING: return "closing";
     default: return "unknown";
   }
-}
-
-SocketTable::SocketTable(std::vector<SocketEntry> entries) {
-  if (entries.empty()) return;
-  // Counting sort by remote port: linear in the entries, and each port's sockets end up contiguous.
-  port_start_.assign(65537, 0);
-  for (const SocketEntry& entry : entries) ++port_start_[entry.remote_port + 1];
-  for (size_t port = 1; port < port_start_.size(); ++port) port_start_[port] += port_start_[port - 1];
-  std::vector<uint32_t> next(port_start_.begin(), port_start_.end() - 1);
-  entries_.resize(entries.size());
-  for (SocketEntry& entry : entries) entries_[next[entry.remote_port]++] = entry;
-}
-
-std::span<const SocketEntry> SocketTable::with_remote_port(uint16_t port) const {
-  if (port_start_.empty()) return {};
-  return std::span<const SocketEntry>(entries_).subspan(port_start_[port], port_start_[port + 1] - port_start_[port]);
-}
-
-const SocketEntry* SocketTable::find_remote(const IpAddress& address, uint16_t port) const {
-  for (const SocketEntry& entry : with_remote_port(port))
-    if (entry.remote_address == address) return &entry;
-  return nullptr;
 }
 
 }  // namespace wsl

@@ -1,10 +1,9 @@
-// The server-side TCP sockets of a port: counts by state, and a table to find one connection's socket by its peer.
+// The server-side TCP sockets of a port counted by state, and the kernel's names for those states.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <vector>
 
 #include "monitor/inet_diag_parser.hpp"
 
@@ -32,24 +31,5 @@ SocketStateCounts count_socket_states(std::span<const SocketEntry> entries);
 
 // Lower-case name of a kernel TCP state for the `state` metric label: "established", "close_wait", … ("unknown").
 std::string_view tcp_state_name(uint8_t tcp_state);
-
-// One dump's entries, indexed by remote port (counting sort) so finding a connection's socket is O(1).
-class SocketTable {
- public:
-  SocketTable() = default;
-  explicit SocketTable(std::vector<SocketEntry> entries);
-
-  const std::vector<SocketEntry>& entries() const { return entries_; }
-  SocketStateCounts counts() const { return count_socket_states(entries_); }
-
-  // Every socket whose remote port is `port` (usually one; more when peers use several source addresses).
-  std::span<const SocketEntry> with_remote_port(uint16_t port) const;
-  // The socket whose peer is address:port; when there are several (a TIME_WAIT and a new one), the first in dump order.
-  const SocketEntry* find_remote(const IpAddress& address, uint16_t port) const;
-
- private:
-  std::vector<SocketEntry> entries_;   // sorted by remote port, stable
-  std::vector<uint32_t> port_start_;   // 65537 offsets into entries_, empty for an empty table
-};
 
 }  // namespace wsl

@@ -206,34 +206,32 @@ TEST(InetDiagParser, EmptyBufferNeedsMore) {
   EXPECT_EQ(parse_inet_diag_messages({}, entries).status, DiagDumpStatus::more);
 }
 
-TEST(SocketTable, FindsAConnectionBySourceAddressAndPort) {
+TEST(InetDiagParser, HandsEachEntryToAVisitorInDumpOrder) {
   const uint8_t server[16] = {127, 0, 0, 1};
   const uint8_t peer_a[16] = {127, 0, 0, 2};
   const uint8_t peer_b[16] = {127, 0, 0, 3};
   std::vector<uint8_t> bytes;
   append_entry(bytes, AF_INET, TCP_LISTEN, 9001, 0, server, server, 1);
   append_entry(bytes, AF_INET, TCP_ESTABLISHED, 9001, 40000, server, peer_a, 2);
-  append_entry(bytes, AF_INET, TCP_CLOSE_WAIT, 9001, 40000, server, peer_b, 3);
-  append_entry(bytes, AF_INET, TCP_ESTABLISHED, 9001, 65535, server, peer_a, 4);
+  append_entry(bytes, AF_INET, TCP_TIME_WAIT, 9001, 40000, server, peer_b, 0);
+  append_done(bytes, 0);
+  std::vector<uint32_t> inodes;
+  SocketStateCounts counts;
+  DiagBatchResult batch = parse_inet_diag_messages(bytes, [&](const SocketEntry& entry) {
+    inodes.push_back(entry.inode);
+    counts.add(entry.state);
+  });
+  EXPECT_EQ(batch.status, DiagDumpStatus::done);
+  EXPECT_EQ(inodes, (std::vector<uint32_t>{1, 2, 0}));
+  EXPECT_EQ(counts.listen, 1);
+  EXPECT_EQ(counts.established, 1);
+  EXPECT_EQ(counts.time_wait, 1);
+
   std::vector<SocketEntry> entries;
   parse_inet_diag_messages(bytes, entries);
-  SocketTable table(entries);
-
-  EXPECT_EQ(table.entries().size(), 4u);
-  EXPECT_EQ(table.with_remote_port(40000).size(), 2u);
-  EXPECT_EQ(table.with_remote_port(65535).size(), 1u);
-  EXPECT_TRUE(table.with_remote_port(40001).empty());
-  const SocketEntry* b = table.find_remote(ipv4("127.0.0.3"), 40000);
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(b->inode, 3u);
-  EXPECT_EQ(table.find_remote(ipv4("127.0.0.4"), 40000), nullptr);
-  EXPECT_EQ(table.counts().established, 2);
-  EXPECT_EQ(table.counts().close_wait, 1);
-  EXPECT_EQ(table.counts().listen, 1);
-
-  SocketTable empty;
-  EXPECT_TRUE(empty.with_remote_port(40000).empty());
-  EXPECT_EQ(empty.find_remote(ipv4("127.0.0.2"), 40000), nullptr);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[2].remote_address, ipv4("127.0.0.3"));
+  EXPECT_EQ(count_socket_states(entries), counts);
 }
 
 TEST(SocketStateCounts, NamesAndCountsEveryState) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "monitor/listening_owner.hpp"
+#include "monitor/server_sockets.hpp"
 #include "monitor/sock_diag_query.hpp"
 
 namespace wsl {
@@ -40,6 +41,20 @@ sockaddr_in loopback_any_port() {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return address;
+}
+
+IpAddress address_of(const sockaddr_in& socket_address) {
+  IpAddress address;
+  address.family = AF_INET;
+  std::memcpy(address.bytes.data(), &socket_address.sin_addr, 4);
+  return address;
+}
+
+// The socket whose peer is address:port, if the dump has one.
+const SocketEntry* find_peer(const std::vector<SocketEntry>& entries, const sockaddr_in& peer) {
+  for (const SocketEntry& entry : entries)
+    if (entry.remote_address == address_of(peer) && entry.remote_port == ntohs(peer.sin_port)) return &entry;
+  return nullptr;
 }
 
 // Re-samples until `done` holds or two seconds pass; the kernel moves sockets between states asynchronously.
@@ -76,14 +91,21 @@ class LiveSockets : public ::testing::Test {
     query_.emplace(std::move(*query));
   }
 
-  std::optional<SocketTable> sample(PortFilter filter = PortFilter::kernel) {
+  std::optional<std::vector<SocketEntry>> sample(PortFilter filter = PortFilter::kernel) {
     std::vector<SocketEntry> entries;
     std::string error;
     if (!query_->dump_local_port(port_, kAllTcpStates, entries, error, filter)) {
       ADD_FAILURE() << error;
       return std::nullopt;
     }
-    return SocketTable(std::move(entries));
+    return entries;
+  }
+
+  sockaddr_in local_address_of(int fd) {
+    sockaddr_in address{};
+    socklen_t size = sizeof address;
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size), 0);
+    return address;
   }
 
   OwnedFds fds_;
@@ -95,28 +117,22 @@ class LiveSockets : public ::testing::Test {
 };
 
 TEST_F(LiveSockets, CountsServerSideSocketsByStateAfterAPeerCloses) {
-  sockaddr_in closed_peer{};
-  socklen_t size = sizeof closed_peer;
-  ASSERT_EQ(::getsockname(clients_[0], reinterpret_cast<sockaddr*>(&closed_peer), &size), 0);
+  sockaddr_in closed_peer = local_address_of(clients_[0]);
   fds_.close_one(clients_[0]);  // its server-side socket, never closed, sits in CLOSE_WAIT
 
   SocketStateCounts expected;
   expected.listen = 1;
   expected.established = 2;
   expected.close_wait = 1;
-  std::optional<SocketTable> table;
-  EXPECT_TRUE(eventually([&] {
-    table = sample();
-    return table && table->counts() == expected;
-  })) << "established=" << table->counts().established << " close_wait=" << table->counts().close_wait;
+  std::optional<std::vector<SocketEntry>> entries;
+  EXPECT_TRUE(eventually([&] { return (entries = sample()) && count_socket_states(*entries) == expected; }))
+      << "established=" << count_socket_states(*entries).established
+      << " close_wait=" << count_socket_states(*entries).close_wait;
 
   // Only server-side sockets: the clients' own sockets have the port as their REMOTE port.
-  for (const SocketEntry& entry : table->entries()) EXPECT_EQ(entry.local_port, port_);
+  for (const SocketEntry& entry : *entries) EXPECT_EQ(entry.local_port, port_);
 
-  IpAddress peer_address;
-  peer_address.family = AF_INET;
-  std::memcpy(peer_address.bytes.data(), &closed_peer.sin_addr, 4);
-  const SocketEntry* socket = table->find_remote(peer_address, ntohs(closed_peer.sin_port));
+  const SocketEntry* socket = find_peer(*entries, closed_peer);
   ASSERT_NE(socket, nullptr);
   EXPECT_EQ(socket->state, TCP_CLOSE_WAIT);
   EXPECT_NE(socket->inode, 0u);
@@ -124,28 +140,110 @@ TEST_F(LiveSockets, CountsServerSideSocketsByStateAfterAPeerCloses) {
   // Filtering after the dump finds the same sockets as the kernel filter.
   auto user_space = sample(PortFilter::user_space);
   ASSERT_TRUE(user_space);
-  EXPECT_EQ(user_space->counts(), table->counts());
+  EXPECT_EQ(count_socket_states(*user_space), count_socket_states(*entries));
+
+  // The monitor's sample counts the same without storing a socket; all three connections are still owned.
+  std::string error;
+  auto counted = count_server_sockets(*query_, port_, error);
+  ASSERT_TRUE(counted) << error;
+  EXPECT_EQ(counted->by_state, expected);
+  EXPECT_EQ(counted->owned, 3);
 }
 
-TEST_F(LiveSockets, ServerSocketDisappearsFromTheTableOnceClosedBothWays) {
-  sockaddr_in peer{};
-  socklen_t size = sizeof peer;
-  ASSERT_EQ(::getsockname(clients_[1], reinterpret_cast<sockaddr*>(&peer), &size), 0);
-  IpAddress peer_address;
-  peer_address.family = AF_INET;
-  std::memcpy(peer_address.bytes.data(), &peer.sin_addr, 4);
+TEST_F(LiveSockets, ServerSocketDisappearsFromTheDumpOnceClosedBothWays) {
+  sockaddr_in peer = local_address_of(clients_[1]);
   // The client closes first, so TIME_WAIT lands on the client side and the server's socket is gone.
   fds_.close_one(clients_[1]);
   ASSERT_TRUE(eventually([&] {
-    auto table = sample();
-    const SocketEntry* s = table ? table->find_remote(peer_address, ntohs(peer.sin_port)) : nullptr;
+    auto entries = sample();
+    const SocketEntry* s = entries ? find_peer(*entries, peer) : nullptr;
     return s && s->state == TCP_CLOSE_WAIT;
   }));
   fds_.close_one(servers_[1]);
   EXPECT_TRUE(eventually([&] {
-    auto table = sample();
-    return table && table->find_remote(peer_address, ntohs(peer.sin_port)) == nullptr;
+    auto entries = sample();
+    return entries && find_peer(*entries, peer) == nullptr;
   }));
+}
+
+// The server closes first, so TIME_WAIT lands on the server side: counted in the sample, left out of the
+// reclaim checks' list (the kernel's socket, not the server's), while a CLOSE_WAIT the server holds stays in it.
+TEST_F(LiveSockets, ServerSideTimeWaitIsCountedButNotListedAsOwned) {
+  sockaddr_in timed_peer = local_address_of(clients_[2]);
+  sockaddr_in holding_peer = local_address_of(clients_[0]);
+  fds_.close_one(servers_[2]);
+  fds_.close_one(clients_[2]);
+  fds_.close_one(clients_[0]);  // its server-side socket, never closed, sits in CLOSE_WAIT
+
+  std::string error;
+  std::optional<ServerSocketCounts> counted;
+  ASSERT_TRUE(eventually([&] {
+    counted = count_server_sockets(*query_, port_, error);
+    return counted && counted->by_state.time_wait == 1 && counted->by_state.close_wait == 1;
+  })) << error;
+  EXPECT_EQ(counted->by_state.established, 1);
+  EXPECT_EQ(counted->by_state.listen, 1);
+  EXPECT_EQ(counted->owned, 2);  // the ESTABLISHED and the CLOSE_WAIT socket
+
+  std::vector<SocketEntry> owned(5);  // whatever it held before is replaced
+  ASSERT_TRUE(list_owned_server_sockets(*query_, port_, owned, error)) << error;
+  ASSERT_EQ(owned.size(), 2u);
+  EXPECT_EQ(find_peer(owned, timed_peer), nullptr);
+  const SocketEntry* holding = find_peer(owned, holding_peer);
+  ASSERT_NE(holding, nullptr);
+  EXPECT_EQ(holding->state, TCP_CLOSE_WAIT);
+  for (const SocketEntry& entry : owned) EXPECT_NE(entry.inode, 0u);
+
+  // The full dump still has the TIME_WAIT socket, with no inode.
+  auto entries = sample();
+  ASSERT_TRUE(entries);
+  const SocketEntry* timed = find_peer(*entries, timed_peer);
+  ASSERT_NE(timed, nullptr);
+  EXPECT_EQ(timed->state, TCP_TIME_WAIT);
+  EXPECT_EQ(timed->inode, 0u);
+}
+
+// A lookup asks for one socket by its addresses and ports, as a dump showed it, without walking the host's sockets.
+TEST_F(LiveSockets, LooksUpServerSocketsByTheirAddresses) {
+  std::vector<SocketEntry> connections;
+  std::string error;
+  ASSERT_TRUE(list_owned_server_sockets(*query_, port_, connections, error)) << error;
+  ASSERT_EQ(connections.size(), 3u);
+  std::vector<SocketEntry> found;
+  auto collect = [&found](const SocketEntry& socket) { found.push_back(socket); };
+  ASSERT_TRUE(query_->look_up(connections, collect, error)) << error;
+  ASSERT_EQ(found.size(), 3u);
+  for (size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].remote_port, connections[i].remote_port);
+    EXPECT_EQ(found[i].inode, connections[i].inode);
+    EXPECT_EQ(found[i].state, TCP_ESTABLISHED);
+  }
+
+  // The server closes first: its socket goes to TIME_WAIT, found without an inode.
+  sockaddr_in timed_peer = local_address_of(clients_[2]);
+  fds_.close_one(servers_[2]);
+  fds_.close_one(clients_[2]);
+  SocketEntry timed = connections[0];
+  timed.remote_port = ntohs(timed_peer.sin_port);
+  ASSERT_TRUE(eventually([&] {
+    found.clear();
+    return query_->look_up(std::span<const SocketEntry>(&timed, 1), collect, error) && found.size() == 1 &&
+           found[0].state == TCP_TIME_WAIT;
+  })) << error;
+  EXPECT_EQ(found[0].inode, 0u);
+
+  // No connection with these ports: nothing, or the port's listener in its place.
+  SocketEntry missing = connections[0];
+  missing.remote_port = 1;
+  found.clear();
+  ASSERT_TRUE(query_->look_up(std::span<const SocketEntry>(&missing, 1), collect, error)) << error;
+  for (const SocketEntry& socket : found) EXPECT_EQ(socket.state, TCP_LISTEN);
+
+  // More lookups than one batch holds.
+  std::vector<SocketEntry> many(150, connections[1]);
+  found.clear();
+  ASSERT_TRUE(query_->look_up(many, collect, error)) << error;
+  EXPECT_EQ(found.size(), 150u);
 }
 
 TEST_F(LiveSockets, FindsThisProcessAsTheListenersOwner) {
@@ -169,12 +267,52 @@ TEST(SockDiagQuery, SeesAnIpv6Listener) {
   std::string error;
   auto query = SockDiagQuery::open(error);
   ASSERT_TRUE(query) << error;
-  auto table = sample_server_sockets(*query, ntohs(address.sin6_port), error);
-  ASSERT_TRUE(table) << error;
-  ASSERT_EQ(table->entries().size(), 1u);
-  EXPECT_EQ(table->entries()[0].family, AF_INET6);
-  EXPECT_EQ(table->entries()[0].local_address.to_string(), "::1");
-  EXPECT_EQ(table->counts().listen, 1);
+  std::vector<SocketEntry> entries;
+  ASSERT_TRUE(query->dump_local_port(ntohs(address.sin6_port), kAllTcpStates, entries, error)) << error;
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].family, AF_INET6);
+  EXPECT_EQ(entries[0].local_address.to_string(), "::1");
+  auto counted = count_server_sockets(*query, ntohs(address.sin6_port), error);
+  ASSERT_TRUE(counted) << error;
+  EXPECT_EQ(counted->by_state.listen, 1);
+  EXPECT_EQ(counted->by_state.total(), 1);
+}
+
+// A dual-stack server's socket for an IPv4 client is an IPv6 socket with IPv4-mapped addresses; the dump shows
+// the peer as IPv4, and the lookup must ask for it in the socket's own form.
+TEST(SockDiagQuery, LooksUpADualStackServersIpv4Connection) {
+  OwnedFds fds;
+  int listener = fds.add(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_GE(listener, 0);
+  int v6only = 0;
+  ::setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+  sockaddr_in6 any{};
+  any.sin6_family = AF_INET6;
+  any.sin6_addr = in6addr_any;
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0) GTEST_SKIP() << "no IPv6 here";
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t size = sizeof any;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&any), &size), 0);
+  sockaddr_in target = loopback_any_port();
+  target.sin_port = any.sin6_port;
+  int client = fds.add(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&target), sizeof target), 0);
+  ASSERT_GE(fds.add(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC)), 0);
+
+  std::string error;
+  auto query = SockDiagQuery::open(error);
+  ASSERT_TRUE(query) << error;
+  std::vector<SocketEntry> connections;
+  ASSERT_TRUE(list_owned_server_sockets(*query, ntohs(any.sin6_port), connections, error)) << error;
+  ASSERT_EQ(connections.size(), 1u);
+  EXPECT_EQ(connections[0].family, AF_INET6);
+  EXPECT_EQ(connections[0].remote_address.family, AF_INET);
+  std::vector<SocketEntry> found;
+  ASSERT_TRUE(query->look_up(connections, [&](const SocketEntry& socket) { found.push_back(socket); }, error))
+      << error;
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].inode, connections[0].inode);
+  EXPECT_EQ(found[0].remote_port, connections[0].remote_port);
 }
 
 }  // namespace
