@@ -48,9 +48,8 @@ int EventLoop::wait(int64_t timeout_ns, epoll_event* events, int capacity) {
     timespec timeout{time_t(timeout_ns / 1'000'000'000), long(timeout_ns % 1'000'000'000)};
     long n = ::syscall(SYS_epoll_pwait2, epoll_fd_, events, capacity, &timeout, nullptr, 0);
     if (n >= 0) return int(n);
-    if (errno == EINTR) return 0;
-    if (errno != ENOSYS) return 0;
-    have_pwait2_ = false;  // kernels before 5.11
+    if (errno != ENOSYS) return 0;  // EINTR: the caller's turn goes on as after a timeout
+    have_pwait2_ = false;           // kernels before 5.11
   }
 #endif
   // Rounded up, so a timer is never woken for early and then spun on.

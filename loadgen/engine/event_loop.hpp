@@ -8,13 +8,14 @@
 
 namespace wsl {
 
-// Why epoll and not a poll() loop (lws' default): a poll() call scans every open socket, so with thousands of
-// held connections each of the ~10 wake-ups of a connection's life cost O(open sockets); an epoll
-// wait costs O(ready sockets). The loop only reports readiness; the worker decides what to do.
+// Why epoll and not a poll() loop (lws' default, used before): a poll() call scans every open socket,
+// so with thousands of held connections each of the ~7 wake-ups of a connection's life cost
+// O(open sockets); an epoll wait costs O(ready sockets). The loop only reports readiness; the worker
+// decides what to do.
 class EventLoop {
  public:
-  // What a socket is registered under: the worker's connection id. Ids outlive nothing, so an event
-  // for a connection released earlier in the same batch is found missing rather than dangling.
+  // A socket is registered under its connection's id, never a pointer: ids are not reused within a run,
+  // so an event for a connection released earlier in the same batch is found missing, not dangling.
   static constexpr uint64_t kWakeKey = UINT64_MAX;
 
   EventLoop() = default;
