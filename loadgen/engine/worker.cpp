@@ -51,13 +51,13 @@ Worker::~Worker() {
 
 bool Worker::init(std::string* error) {
   if (!loop_.init(error)) return false;
-  target_address_ = parse_socket_address(target_.address, target_.url.port);
+  target_address_ = make_socket_address(target_.address, target_.url.port);
   if (!target_address_) {
     *error = "target address " + target_.address + " is not a numeric IP address";
     return false;
   }
   for (const std::string& source : profile_.target.source_addresses) {
-    auto address = parse_socket_address(source, 0);
+    auto address = make_socket_address(source, 0);
     if (!address || address->family() != target_address_->family()) {
       *error = "target.source_addresses: " + source + " is not an address of the target's family (" +
                target_.address + ")";

@@ -1,16 +1,16 @@
-// Numeric addresses as the workers connect to them and bind their source addresses.
+// Numeric addresses as the preflight and the workers connect to them and bind their source addresses.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "engine/client_socket.hpp"
+#include "target/socket_address.hpp"
 
 namespace wsl {
 namespace {
 
 TEST(SocketAddress, ParsesIpv4WithThePortInNetworkOrder) {
-  auto address = parse_socket_address("127.0.0.7", 9001);
+  auto address = make_socket_address("127.0.0.7", 9001);
   ASSERT_TRUE(address);
   EXPECT_EQ(address->family(), AF_INET);
   EXPECT_EQ(address->length, sizeof(sockaddr_in));
@@ -19,9 +19,9 @@ TEST(SocketAddress, ParsesIpv4WithThePortInNetworkOrder) {
   EXPECT_EQ(ntohl(v4->sin_addr.s_addr), 0x7F000007u);
 }
 
-TEST(SocketAddress, ParsesIpv6BareOrBracketed) {
-  for (const char* text : {"::1", "[::1]"}) {
-    auto address = parse_socket_address(text, 443);
+TEST(SocketAddress, ParsesIpv6) {
+  for (const char* text : {"::1", "0:0:0:0:0:0:0:1"}) {
+    auto address = make_socket_address(text, 443);
     ASSERT_TRUE(address) << text;
     EXPECT_EQ(address->family(), AF_INET6) << text;
     EXPECT_EQ(address->length, sizeof(sockaddr_in6));
@@ -32,10 +32,10 @@ TEST(SocketAddress, ParsesIpv6BareOrBracketed) {
 }
 
 TEST(SocketAddress, RefusesNamesAndGarbage) {
-  EXPECT_FALSE(parse_socket_address("localhost", 80));
-  EXPECT_FALSE(parse_socket_address("127.0.0.256", 80));
-  EXPECT_FALSE(parse_socket_address("", 80));
-  EXPECT_FALSE(parse_socket_address("[127.0.0.1", 80));
+  EXPECT_FALSE(make_socket_address("localhost", 80));
+  EXPECT_FALSE(make_socket_address("127.0.0.256", 80));
+  EXPECT_FALSE(make_socket_address("", 80));
+  EXPECT_FALSE(make_socket_address("[127.0.0.1", 80));
 }
 
 }  // namespace
