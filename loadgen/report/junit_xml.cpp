@@ -1,6 +1,8 @@
 // junit.xml: one testcase per check (thresholds and each leak resource), so CI systems show what failed.
 #include "report/junit_xml.hpp"
 
+#include "report/markup_escape.hpp"
+
 namespace wsl {
 namespace {
 
@@ -23,21 +25,7 @@ std::string render_case(const std::string& suite, const Case& c) {
 
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += char(c);  // other control bytes are not XML
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view text) { return escape_markup(text, MarkupDialect::xml); }
 
 std::string render_junit_xml(const RunReport& report) {
   const std::string suite = "wsloadgen." + report.profile->name;

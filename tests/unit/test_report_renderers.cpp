@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "report/junit_xml.hpp"
+#include "report/markup_escape.hpp"
 #include "report/report_json.hpp"
 #include "report/timeseries_csv.hpp"
 
@@ -11,6 +12,12 @@ namespace {
 TEST(JunitXml, EscapesAndDropsForbiddenBytes) {
   EXPECT_EQ(xml_escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
   EXPECT_EQ(xml_escape(std::string("x\x01y\tz", 5)), "xy\tz");
+}
+
+TEST(MarkupEscape, XmlKeepsCarriageReturnAndDelThatHtmlDrops) {
+  const std::string text("a\r\x7f\n'", 5);
+  EXPECT_EQ(escape_markup(text, MarkupDialect::xml), "a\r\x7f\n&apos;");
+  EXPECT_EQ(escape_markup(text, MarkupDialect::html), "a\n&#39;");
 }
 
 TEST(JunitXml, OneTestcasePerCheckAndResourceWithFailuresCounted) {
