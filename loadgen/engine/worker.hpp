@@ -106,7 +106,7 @@ class Worker {
   void queue_encrypted(Connection& conn, std::string_view plaintext);
   void queue_on_socket(Connection& conn, std::string_view bytes);
   void on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns);
-  int after_write(Connection& conn);
+  void after_write(Connection& conn);
   void queue_bytes(Connection& conn, std::string_view bytes);
   int on_frame_bytes(Connection& conn, const char* data, size_t len);
   void on_handshake_done(Connection& conn);

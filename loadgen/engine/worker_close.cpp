@@ -147,12 +147,11 @@ void Worker::reset_now(Connection& conn, CloseOutcome outcome) {
   kill(conn);
 }
 
-int Worker::after_write(Connection& conn) {
+void Worker::after_write(Connection& conn) {
   if (conn.close_step == Connection::CloseStep::dropping) {
     try_complete_drop(conn);
     if (conn.state != Connection::State::ended) rearm(conn);
   }
-  return 0;
 }
 
 void Worker::on_probe(Connection& conn, int64_t now_ns) {

@@ -39,9 +39,7 @@ void Worker::on_connect_done(Connection& conn, uint32_t events) {
 }
 
 void Worker::on_connect_error(Connection& conn, int error_number) {
-  ++stats_.connect_errors[std::string(connect_error_reason(error_number))];
-  conn.state = Connection::State::ended;
-  conn.deadline_ns = 0;
+  record_connect_error(conn, std::string(connect_error_reason(error_number)));
   release_later(conn);
 }
 
