@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "monitor/client_end.hpp"
 #include "profile/profile.hpp"
 #include "wire/frame_reader.hpp"
 #include "wire/tls_client_session.hpp"
@@ -37,7 +38,7 @@ struct Connection {
   State state = State::connecting;
   CloseStep close_step = CloseStep::none;
 
-  uint16_t local_port = 0;        // our end's port: the server knows the connection by it
+  ClientEnd local_end;            // our address and port: the server knows the connection by them
   int64_t intended_open_ns = 0;
   int64_t deadline_ns = 0;        // connect/handshake or close deadline of the current state; 0 = none
   int64_t first_message_ns = 0;   // intended time of message 0; message n is due at first + n * interval

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "monitor/client_end.hpp"
+
 namespace wsl {
 
 // Sends FIN now (half-close); reading stays possible so the server's reaction can be observed.
@@ -21,8 +23,8 @@ void disable_nagle(int fd);
 // resets after writing waits for this to reach 0 first.
 size_t unacknowledged_bytes(int fd);
 
-// The socket's own port (0 when unknown).
-uint16_t local_port_of(int fd);
+// The socket's own address and port (port 0 when unknown): the server's socket names them as its peer.
+ClientEnd local_end_of(int fd);
 
 // How the peer has ended the connection, read from the kernel without reading the socket: held
 // patterns that stop reading still learn whether and when the server gave up.

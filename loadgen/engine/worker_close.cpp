@@ -42,7 +42,7 @@ void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t in
   conn.intended_close_ns = intended_ns;
   conn.state = Connection::State::closing;
   ++stats_.patterns[int(choice.pattern)].started;
-  if (reclaim_) reclaim_->watch(conn.local_port, choice.pattern, intended_ns);
+  if (reclaim_) reclaim_->watch(conn.local_end, choice.pattern, intended_ns);
   const int64_t close_deadline = intended_ns + to_ns(profile_.close.timeout);
   const int64_t hold_deadline = intended_ns + to_ns(choice.hold);
   const std::string close_frame = close_payload(uint16_t(choice.code), choice.reason);
@@ -98,7 +98,7 @@ void Worker::begin_handshake_abort(Connection& conn, std::string_view request) {
   conn.intended_close_ns = conn.intended_open_ns;
   conn.state = Connection::State::closing;
   ++stats_.patterns[int(ClosePattern::handshake_abort)].started;
-  if (reclaim_) reclaim_->watch(conn.local_port, ClosePattern::handshake_abort, conn.intended_close_ns);
+  if (reclaim_) reclaim_->watch(conn.local_end, ClosePattern::handshake_abort, conn.intended_close_ns);
   if (choice.at == AbortPoint::mid_request) queue_bytes(conn, request.substr(0, request.size() / 2));
   if (choice.at == AbortPoint::before_response) queue_bytes(conn, request);
   start_drop(conn, choice.by);

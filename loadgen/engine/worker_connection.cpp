@@ -92,7 +92,7 @@ int Worker::on_connected(Connection& conn) {
   const int64_t now = monotonic_now_ns();
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
   disable_nagle(conn.fd);
-  conn.local_port = local_port_of(conn.fd);
+  conn.local_end = local_end_of(conn.fd);
   // handshake_timeout runs from here, over the TLS handshake (wss://) and the upgrade together.
   conn.state = Connection::State::upgrading;
   conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);

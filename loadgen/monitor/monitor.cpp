@@ -76,7 +76,7 @@ void Monitor::loop() {
 
 void Monitor::check_reclaims() {
   if (!reclaim_ || !sock_diag_ || !target_.port) return;
-  const std::vector<uint16_t> pending = reclaim_->pending_ports();
+  const std::vector<ClientEnd> pending = reclaim_->pending_clients();
   if (pending.empty()) return;
   std::lock_guard<std::mutex> lock(sample_mutex_);
   const int64_t started = monotonic_now_ns();
@@ -84,7 +84,8 @@ void Monitor::check_reclaims() {
   asked_sockets_.clear();
   const bool all_known = reclaim_lookups_.plan(pending, asked_sockets_);
   if (!all_known && started >= next_reclaim_dump_ns_) {
-    // A connection newer than the last dump: only a dump finds its socket, and teaches the lookups about it.
+    // A connection from a client address no dump has shown yet: only a dump finds its socket, and teaches the
+    // lookups how the server names that address's connections.
     if (list_owned_server_sockets(*sock_diag_, *target_.port, owned_sockets_, why)) {
       reclaim_->check(owned_sockets_, monotonic_now_ns());
       reclaim_lookups_.learn(owned_sockets_);

@@ -34,7 +34,8 @@ class Monitor {
   Monitor& operator=(const Monitor&) = delete;
 
   // While connections await their reclaim, their server sockets are checked every kReclaimPoll: looked up one
-  // by one when the last dump of the port showed their client ports, else by a new dump (rate-limited).
+  // by one once a dump of the port has shown how the server names connections from their client address, else
+  // by a new dump (rate-limited).
   // Set before start(); only meaningful with a same-host port.
   void set_reclaim_tracker(ReclaimTracker* tracker) { reclaim_ = tracker; }
   // A last check at the end: the reclaim times, and what the server still holds.

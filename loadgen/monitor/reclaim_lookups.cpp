@@ -1,4 +1,4 @@
-// Which server sockets a reclaim check can look up one by one instead of dumping the port: learned from a full dump.
+// Which server sockets a reclaim check can look up one by one instead of dumping the port: learned from dumps.
 #include "monitor/reclaim_lookups.hpp"
 
 #include <algorithm>
@@ -14,29 +14,24 @@ bool same_pair(const SocketEntry& a, const SocketEntry& b) {
 }  // namespace
 
 void ReclaimLookups::learn(std::span<const SocketEntry> owned) {
-  known_ports_.reset();
-  pairs_.clear();
   for (const SocketEntry& socket : owned) {
-    if (socket.inode == 0) continue;
-    known_ports_.set(socket.remote_port);
-    if (pairs_.size() <= kMaxAddressPairs &&
-        std::none_of(pairs_.begin(), pairs_.end(), [&](const SocketEntry& pair) { return same_pair(pair, socket); }))
+    if (socket.inode == 0 || pairs_.size() >= kMaxAddressPairs) continue;
+    if (std::none_of(pairs_.begin(), pairs_.end(), [&](const SocketEntry& pair) { return same_pair(pair, socket); }))
       pairs_.push_back(socket);
   }
 }
 
-bool ReclaimLookups::plan(std::span<const uint16_t> client_ports, std::vector<SocketEntry>& out) const {
-  if (pairs_.size() > kMaxAddressPairs) return client_ports.empty();
+bool ReclaimLookups::plan(std::span<const ClientEnd> clients, std::vector<SocketEntry>& out) const {
   bool all_known = true;
-  for (uint16_t port : client_ports) {
-    if (!known_ports_.test(port)) {
-      all_known = false;
-      continue;
-    }
+  for (const ClientEnd& client : clients) {
+    bool known = false;
     for (SocketEntry socket : pairs_) {
-      socket.remote_port = port;
+      if (socket.remote_address != client.address) continue;
+      socket.remote_port = client.port;
       out.push_back(socket);
+      known = true;
     }
+    all_known = all_known && known;
   }
   return all_known;
 }

@@ -3,18 +3,18 @@
 
 namespace wsl {
 
-void ReclaimTracker::watch(uint16_t client_port, ClosePattern pattern, int64_t since_ns) {
-  if (client_port == 0) return;
+void ReclaimTracker::watch(const ClientEnd& client, ClosePattern pattern, int64_t since_ns) {
+  if (client.port == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  pending_[client_port] = Pending{pattern, since_ns};
+  pending_[client.port] = Pending{client.address, pattern, since_ns};
 }
 
-std::vector<uint16_t> ReclaimTracker::pending_ports() const {
+std::vector<ClientEnd> ReclaimTracker::pending_clients() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<uint16_t> ports;
-  ports.reserve(pending_.size());
-  for (const auto& [port, pending] : pending_) ports.push_back(port);
-  return ports;
+  std::vector<ClientEnd> clients;
+  clients.reserve(pending_.size());
+  for (const auto& [port, pending] : pending_) clients.push_back(ClientEnd{pending.client_address, port});
+  return clients;
 }
 
 void ReclaimTracker::check(std::span<const SocketEntry> sockets, int64_t now_ns) {

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "monitor/client_end.hpp"
 #include "monitor/socket_states.hpp"
 #include "profile/profile.hpp"
 #include "stats/latency_histogram.hpp"
@@ -30,11 +31,11 @@ struct ReclaimResults {
 // of a reclaim is rare, and would only delay one.
 class ReclaimTracker {
  public:
-  // Thread-safe: a worker starts closing the connection whose local port is `client_port`.
-  void watch(uint16_t client_port, ClosePattern pattern, int64_t since_ns);
+  // Thread-safe: a worker starts closing the connection whose own end is `client` (ignored if its port is 0).
+  void watch(const ClientEnd& client, ClosePattern pattern, int64_t since_ns);
 
-  // Thread-safe: the client ports of the connections awaiting their reclaim.
-  std::vector<uint16_t> pending_ports() const;
+  // Thread-safe: our ends of the connections awaiting their reclaim.
+  std::vector<ClientEnd> pending_clients() const;
   // Thread-safe: the reclaim times of `pattern` measured so far (for the live metrics).
   LatencyHistogram reclaim_time(ClosePattern pattern) const;
   // Monitor thread: compares the pending connections with the port's sockets, dumped at `now_ns`; only
@@ -49,6 +50,7 @@ class ReclaimTracker {
 
  private:
   struct Pending {
+    IpAddress client_address;  // lets a check look the server's socket up exactly (ReclaimLookups)
     ClosePattern pattern;
     int64_t since_ns;
   };
