@@ -7,16 +7,10 @@
 #include <unistd.h>
 
 #include "engine/socket_actions.hpp"
+#include "target/ports_in_use.hpp"
 
 namespace wsl {
 namespace {
-
-IpAddress ipv4(const char* text) {
-  IpAddress address;
-  address.family = AF_INET;
-  ::inet_pton(AF_INET, text, address.bytes.data());
-  return address;
-}
 
 // Binds a socket of `family` to `address` on a free port; returns the fd and the port the kernel chose.
 int bound_socket(int family, const sockaddr* address, socklen_t length, uint16_t* port) {
@@ -41,7 +35,7 @@ TEST(LocalEnd, AnIpv4SocketGivesItsAddressAndPort) {
   ::close(fd);
   EXPECT_NE(port, 0);
   EXPECT_EQ(end.port, port);
-  EXPECT_EQ(end.address, ipv4("127.0.0.5"));
+  EXPECT_EQ(end.address, *parse_ip_address("127.0.0.5"));
 }
 
 // sock_diag's parser stores an IPv4-mapped address as IPv4; our end must compare equal to it.
@@ -54,7 +48,7 @@ TEST(LocalEnd, AnIpv4MappedAddressIsGivenAsIpv4) {
   const ClientEnd end = local_end_of(fd);
   ::close(fd);
   EXPECT_EQ(end.port, port);
-  EXPECT_EQ(end.address, ipv4("127.0.0.6"));
+  EXPECT_EQ(end.address, *parse_ip_address("127.0.0.6"));
 }
 
 TEST(LocalEnd, AnIpv6SocketGivesItsAddress) {
@@ -65,11 +59,8 @@ TEST(LocalEnd, AnIpv6SocketGivesItsAddress) {
   const int fd = bound_socket(AF_INET6, reinterpret_cast<sockaddr*>(&address), sizeof address, &port);
   const ClientEnd end = local_end_of(fd);
   ::close(fd);
-  IpAddress loopback;
-  loopback.family = AF_INET6;
-  loopback.bytes[15] = 1;
   EXPECT_EQ(end.port, port);
-  EXPECT_EQ(end.address, loopback);
+  EXPECT_EQ(end.address, *parse_ip_address("::1"));
 }
 
 TEST(LocalEnd, AClosedDescriptorGivesPortZero) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "monitor/reclaim_tracker.hpp"
+#include "target/ports_in_use.hpp"
 
 namespace wsl {
 namespace {
@@ -26,14 +27,7 @@ SocketEntry server_socket(uint16_t client_port, uint8_t state, uint32_t inode, c
   return entry;
 }
 
-IpAddress ipv4(const char* text) {
-  IpAddress address;
-  address.family = AF_INET;
-  ::inet_pton(AF_INET, text, address.bytes.data());
-  return address;
-}
-
-ClientEnd client(uint16_t port, const char* address = "127.0.0.1") { return ClientEnd{ipv4(address), port}; }
+ClientEnd client(uint16_t port, const char* address = "127.0.0.1") { return ClientEnd{*parse_ip_address(address), port}; }
 
 std::vector<uint16_t> pending_ports(const ReclaimTracker& tracker) {
   std::vector<uint16_t> ports;
@@ -127,7 +121,7 @@ TEST(ReclaimTracker, PendingClientsKeepTheirAddress) {
   const std::vector<ClientEnd> pending = tracker.pending_clients();
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].port, 40000);
-  EXPECT_EQ(pending[0].address, ipv4("127.0.0.7"));
+  EXPECT_EQ(pending[0].address, *parse_ip_address("127.0.0.7"));
 }
 
 TEST(ReclaimTracker, ClientPortZeroIsNeverWatched) {
