@@ -8,8 +8,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
-
 namespace wsl {
 
 void send_fin(int fd) { ::shutdown(fd, SHUT_WR); }
@@ -59,18 +57,11 @@ ClientEnd local_end_of(int fd) {
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return end;
   if (address.ss_family == AF_INET) {
     const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-    end.address.family = AF_INET;
-    std::memcpy(end.address.bytes.data(), &v4.sin_addr, 4);
+    end.address = make_ip_address(AF_INET, &v4.sin_addr);
     end.port = ntohs(v4.sin_port);
   } else if (address.ss_family == AF_INET6) {
     const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-    if (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) {
-      end.address.family = AF_INET;
-      std::memcpy(end.address.bytes.data(), v6.sin6_addr.s6_addr + 12, 4);
-    } else {
-      end.address.family = AF_INET6;
-      std::memcpy(end.address.bytes.data(), v6.sin6_addr.s6_addr, 16);
-    }
+    end.address = make_ip_address(AF_INET6, &v6.sin6_addr);
     end.port = ntohs(v6.sin6_port);
   }
   return end;

@@ -13,28 +13,13 @@
 namespace wsl {
 namespace {
 
-IpAddress decode_address(uint8_t family, const __be32 words[4]) {
-  IpAddress address;
-  std::memcpy(address.bytes.data(), words, 16);
-  address.family = family;
-  static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (family == AF_INET) {
-    std::fill(address.bytes.begin() + 4, address.bytes.end(), 0);
-  } else if (std::memcmp(address.bytes.data(), kMappedPrefix, 12) == 0) {
-    std::memmove(address.bytes.data(), address.bytes.data() + 12, 4);
-    std::fill(address.bytes.begin() + 4, address.bytes.end(), 0);
-    address.family = AF_INET;
-  }
-  return address;
-}
-
 SocketEntry decode_entry(const inet_diag_msg& msg) {
   SocketEntry entry;
   entry.family = msg.idiag_family;
   entry.state = msg.idiag_state;
-  entry.local_address = decode_address(msg.idiag_family, msg.id.idiag_src);
+  entry.local_address = make_ip_address(msg.idiag_family, msg.id.idiag_src);
   entry.local_port = ntohs(msg.id.idiag_sport);
-  entry.remote_address = decode_address(msg.idiag_family, msg.id.idiag_dst);
+  entry.remote_address = make_ip_address(msg.idiag_family, msg.id.idiag_dst);
   entry.remote_port = ntohs(msg.id.idiag_dport);
   entry.inode = msg.idiag_inode;
   entry.interface = msg.id.idiag_if;
@@ -42,6 +27,22 @@ SocketEntry decode_entry(const inet_diag_msg& msg) {
 }
 
 }  // namespace
+
+IpAddress make_ip_address(uint8_t family, const void* bytes) {
+  IpAddress address;
+  address.family = family;
+  static constexpr uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const auto* in = static_cast<const uint8_t*>(bytes);
+  if (family == AF_INET) {
+    std::memcpy(address.bytes.data(), in, 4);
+  } else if (std::memcmp(in, kMappedPrefix, 12) == 0) {
+    std::memcpy(address.bytes.data(), in + 12, 4);
+    address.family = AF_INET;
+  } else {
+    std::memcpy(address.bytes.data(), in, 16);
+  }
+  return address;
+}
 
 std::string IpAddress::to_string() const {
   char text[INET6_ADDRSTRLEN] = {};

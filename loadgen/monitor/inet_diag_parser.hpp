@@ -19,6 +19,9 @@ struct IpAddress {
   std::string to_string() const;    // "127.0.0.1", "::1"
 };
 
+// The address of `family` at `bytes` (4 for AF_INET, 16 for AF_INET6, network order), IPv4-mapped stored as IPv4.
+IpAddress make_ip_address(uint8_t family, const void* bytes);
+
 // One TCP socket as the kernel reports it; ports are in host order, `state` is the kernel's TCP_* number.
 struct SocketEntry {
   uint8_t family = 0;  // the socket's own family (AF_INET6 for a dual-stack socket with an IPv4 peer)
