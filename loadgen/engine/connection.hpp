@@ -6,6 +6,7 @@
 #include <string>
 
 #include "monitor/client_end.hpp"
+#include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
 #include "wire/frame_reader.hpp"
 #include "wire/tls_client_session.hpp"
@@ -20,6 +21,7 @@ struct Connection {
     open,        // WebSocket open: messages and pings flow
     closing,     // a close pattern is being carried out (see `close_step`)
     ended,       // nothing more to do; the socket is released at the end of this turn of the loop
+    last = ended,
   };
   // Where a close stands; which steps occur depends on the pattern.
   enum class CloseStep : uint8_t {
@@ -30,6 +32,7 @@ struct Connection {
     holding,                // a held pattern (close_timeout, stall, ignore_server_close): until the hold ends
     awaiting_server_close,  // server_close: waiting for the server to start the close handshake
     dropping,               // a FIN or RST goes out once the queued bytes are on the wire
+    last = dropping,
   };
 
   uint64_t id = 0;
@@ -66,5 +69,16 @@ struct Connection {
 
   explicit Connection(uint64_t max_message_size) : reader(max_message_size) {}
 };
+
+inline constexpr EnumNames<Connection::State> kConnectionStateNames = {"connecting", "upgrading", "open", "closing",
+                                                                      "ended"};
+static_assert(names_complete<Connection::State>(kConnectionStateNames));
+constexpr const char* to_string(Connection::State s) { return name_in(kConnectionStateNames, s); }
+
+inline constexpr EnumNames<Connection::CloseStep> kCloseStepNames = {
+    "none", "awaiting_close_reply", "awaiting_server_fin", "answered_server_close", "holding", "awaiting_server_close",
+    "dropping"};
+static_assert(names_complete<Connection::CloseStep>(kCloseStepNames));
+constexpr const char* to_string(Connection::CloseStep s) { return name_in(kCloseStepNames, s); }
 
 }  // namespace wsl

@@ -10,24 +10,13 @@
 namespace wsl {
 
 PortHold port_hold_after_close(const CloseChoice& choice) {
-  switch (choice.pattern) {
-    case ClosePattern::clean:
-    case ClosePattern::invalid_close:
-    case ClosePattern::rst:
-      return {};
-    case ClosePattern::close_no_wait:
-    case ClosePattern::fin:
-      return {Duration::zero(), true};
-    case ClosePattern::close_timeout:
-    case ClosePattern::stall:
-    case ClosePattern::ignore_server_close:
-      return {choice.hold, false};  // then RST
-    case ClosePattern::server_close:
-      // An echo server never starts a close, so the whole hold passes; then a clean close the server ends.
-      return {choice.hold, false};
-    case ClosePattern::handshake_abort:
-    case ClosePattern::mid_message:
-      return {Duration::zero(), choice.by == DropBy::fin};
+  const ClosePatternInfo& pattern = describe(choice.pattern);
+  const Duration socket = pattern.held ? choice.hold : Duration::zero();  // then RST, or the server's close
+  switch (pattern.time_wait) {
+    case TimeWaitSide::none:
+    case TimeWaitSide::server: return {socket, false};
+    case TimeWaitSide::client: return {socket, true};
+    case TimeWaitSide::by_drop: return {socket, choice.by == DropBy::fin};
   }
   return {};
 }

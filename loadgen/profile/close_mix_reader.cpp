@@ -1,9 +1,9 @@
 // Reads a close mix: weighted close patterns, each with only the settings that apply to its pattern.
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "profile/did_you_mean.hpp"
-#include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 #include "profile/value_rules.hpp"
@@ -11,49 +11,55 @@
 namespace wsl {
 namespace {
 
-constexpr std::string_view kMixKeys[] = {"pattern", "weight", "code", "reason", "hold", "at", "by"};
+// The keys of an entry: pattern and weight, which every pattern takes, then the settings of the table.
+constexpr auto kMixKeys = [] {
+  std::array<std::string_view, 2 + kCloseSettings.size()> keys{"pattern", "weight"};
+  for (size_t i = 0; i < kCloseSettings.size(); ++i) keys[2 + i] = kCloseSettings[i].name;
+  return keys;
+}();
 
-using P = ClosePattern;
-
-// The patterns a pattern-specific key applies to; empty for keys every pattern takes.
-std::vector<ClosePattern> patterns_taking(std::string_view key) {
-  // server_close uses them when the hold ends and it closes cleanly itself.
-  if (key == "code" || key == "reason")
-    return {P::clean, P::close_no_wait, P::close_timeout, P::server_close, P::invalid_close};
-  if (key == "hold") return {P::close_timeout, P::stall, P::ignore_server_close, P::server_close};
-  if (key == "at") return {P::handshake_abort};
-  if (key == "by") return {P::handshake_abort, P::mid_message};
-  return {};
+const CloseSettingInfo* setting_named(std::string_view key) {
+  for (const CloseSettingInfo& s : kCloseSettings)
+    if (s.name == key) return &s;
+  return nullptr;
 }
 
-std::string names_of(const std::vector<ClosePattern>& patterns) {
+// The patterns that take `setting`, in enum order, for the message that refuses it elsewhere.
+std::string patterns_taking(CloseSetting setting) {
   std::string out;
-  for (ClosePattern p : patterns) out += (out.empty() ? "" : ", ") + std::string(to_string(p));
+  for (const ClosePatternInfo& p : kClosePatterns)
+    if (p.settings.has(setting)) out += (out.empty() ? "" : ", ") + std::string(p.name);
   return out;
 }
 
-void read_setting(ReadContext& ctx, CloseChoice& choice, const std::string& key, const YAML::Node& value,
+void read_setting(ReadContext& ctx, CloseChoice& choice, const CloseSettingInfo& setting, const YAML::Node& value,
                   const std::string& p) {
-  const bool deliberate = choice.pattern == P::invalid_close;  // breaks the rules on purpose
-  if (key == "weight") {
-    if (auto w = read_number(ctx, value, p, 0, std::numeric_limits<double>::infinity())) choice.weight = *w;
-  } else if (key == "code") {
-    auto code = read_integer(ctx, value, p, 0, 65535);
-    if (!code) return;
-    if (auto problem = deliberate ? std::nullopt : clean_close_code_problem(int(*code), to_string(choice.pattern)))
-      return ctx.error(value, p, *problem);
-    choice.code = int(*code);
-  } else if (key == "reason") {
-    auto reason = read_string(ctx, value, p);
-    if (!reason) return;
-    if (auto problem = deliberate ? std::nullopt : close_reason_problem(*reason)) return ctx.error(value, p, *problem);
-    choice.reason = *reason;
-  } else if (key == "hold") {
-    if (auto d = read_duration(ctx, value, p)) choice.hold = *d;
-  } else if (key == "at") {
-    if (auto i = read_choice(ctx, value, p, kAbortPointNames)) choice.at = AbortPoint(*i);
-  } else if (key == "by") {
-    if (auto i = read_choice(ctx, value, p, kDropByNames)) choice.by = DropBy(*i);
+  const bool deliberate = describe(choice.pattern).breaks_rfc == RfcBreach::close_frame;
+  switch (setting.kind) {
+    case CloseSettingKind::close_code: {
+      auto code = read_integer(ctx, value, p, 0, 65535);
+      if (!code) return;
+      if (auto problem = deliberate ? std::nullopt : clean_close_code_problem(int(*code), to_string(choice.pattern)))
+        return ctx.error(value, p, *problem);
+      choice.code = int(*code);
+      return;
+    }
+    case CloseSettingKind::close_reason: {
+      auto reason = read_string(ctx, value, p);
+      if (!reason) return;
+      if (auto problem = deliberate ? std::nullopt : close_reason_problem(*reason)) return ctx.error(value, p, *problem);
+      choice.reason = *reason;
+      return;
+    }
+    case CloseSettingKind::duration:
+      if (auto d = read_duration(ctx, value, p, setting.zero_allowed)) choice.*setting.duration = *d;
+      return;
+    case CloseSettingKind::abort_point:
+      if (auto i = read_choice(ctx, value, p, kAbortPointNames)) choice.at = AbortPoint(*i);
+      return;
+    case CloseSettingKind::drop_by:
+      if (auto i = read_choice(ctx, value, p, kDropByNames)) choice.by = DropBy(*i);
+      return;
   }
 }
 
@@ -72,8 +78,7 @@ std::optional<CloseChoice> read_choice_entry(ReadContext& ctx, const YAML::Node&
   auto index = read_choice(ctx, pattern, child_path(path, "pattern"), kClosePatternNames);
   if (!index) return std::nullopt;
   choice.pattern = ClosePattern(*index);
-  // RFC 6455 forbids sending 1005 on the wire, so it is the natural default for a deliberately invalid close.
-  if (choice.pattern == P::invalid_close) choice.code = 1005;
+  choice.code = describe(choice.pattern).default_code;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
     const std::string p = child_path(path, key);
@@ -83,15 +88,20 @@ std::optional<CloseChoice> read_choice_entry(ReadContext& ctx, const YAML::Node&
       ctx.error_at(it->first.Mark(), p, "unknown key" + (suggestion ? ", did you mean " + *suggestion + "?" : ""));
       continue;
     }
-    const auto takers = patterns_taking(key);
-    if (!takers.empty() && std::find(takers.begin(), takers.end(), choice.pattern) == takers.end()) {
+    if (key == "weight") {
+      ctx.remember(p, it->first.Mark());
+      if (auto w = read_number(ctx, it->second, p, 0, std::numeric_limits<double>::infinity())) choice.weight = *w;
+      continue;
+    }
+    const CloseSettingInfo& setting = *setting_named(key);
+    if (!describe(choice.pattern).settings.has(setting.setting)) {
       ctx.error_at(it->first.Mark(), p,
                    key + " does not apply to pattern " + to_string(choice.pattern) + " (it applies to " +
-                       names_of(takers) + ")");
+                       patterns_taking(setting.setting) + ")");
       continue;
     }
     ctx.remember(p, it->first.Mark());
-    read_setting(ctx, choice, key, it->second, p);
+    read_setting(ctx, choice, setting, it->second, p);
   }
   if (ctx.errors().size() != errors_before) return std::nullopt;
   return choice;

@@ -1,7 +1,6 @@
 // The resolved, immutable description of a run: every key of a profile YAML with its default applied.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,45 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "profile/close_pattern.hpp"
+#include "profile/duration.hpp"
+
 namespace wsl {
-
-using Duration = std::chrono::nanoseconds;
-using namespace std::chrono_literals;
-
-// How a connection ends; each value's wire behaviour is specified in SPEC §3.
-enum class ClosePattern {
-  clean,
-  close_no_wait,
-  fin,
-  rst,
-  close_timeout,
-  stall,
-  ignore_server_close,
-  server_close,
-  handshake_abort,
-  mid_message,
-  invalid_close,
-};
-inline constexpr int kClosePatternCount = 11;
-
-// Where a handshake_abort cuts the upgrade short.
-enum class AbortPoint { before_request, mid_request, before_response };
-
-// How an abrupt pattern ends TCP: orderly FIN, or RST via SO_LINGER 0.
-enum class DropBy { fin, rst };
-
-// One weighted entry of a close mix. Only the fields relevant to `pattern` are meaningful.
-struct CloseChoice {
-  ClosePattern pattern = ClosePattern::clean;
-  double weight = 1;
-  int code = 1000;           // clean, close_no_wait, close_timeout, invalid_close
-  std::string reason;        // ditto
-  Duration hold = 30s;       // close_timeout, stall, ignore_server_close, server_close
-  AbortPoint at = AbortPoint::before_response;  // handshake_abort
-  DropBy by = DropBy::fin;   // handshake_abort, mid_message
-
-  bool operator==(const CloseChoice&) const = default;
-};
 
 struct TlsOptions {
   std::string ca_file;
@@ -97,7 +61,7 @@ struct Phase {
 };
 
 struct Lifetime {
-  enum class Dist { none, fixed, uniform, exponential };
+  enum class Dist { none, fixed, uniform, exponential, last = exponential };
   Dist dist = Dist::none;  // none: the connection lives until a phase closes it
   Duration mean = 0ns;     // fixed value, or exponential mean
   Duration min = 0ns;      // uniform
@@ -109,7 +73,7 @@ struct Lifetime {
 struct MessagesSpec {
   Duration interval = 0ns;  // 0: no messages
   uint64_t size = 128;
-  enum class Payload { text, binary } payload = Payload::text;
+  enum class Payload { text, binary, last = binary } payload = Payload::text;
   bool expect_echo = true;
 
   bool operator==(const MessagesSpec&) const = default;
@@ -202,9 +166,5 @@ struct Profile {
 
   bool operator==(const Profile&) const = default;
 };
-
-const char* to_string(ClosePattern p);
-const char* to_string(AbortPoint a);
-const char* to_string(DropBy b);
 
 }  // namespace wsl

@@ -1,23 +1,17 @@
-// The spellings of the profile's enumerations, in enum order, shared by the reader and the writer.
+// The spellings of the profile's own enumerations (the close patterns' are in profile/close_pattern.hpp).
 #pragma once
 
-#include <array>
-#include <string_view>
-
+#include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
 
 namespace wsl {
 
-inline constexpr std::array<std::string_view, kClosePatternCount> kClosePatternNames = {
-    "clean", "close_no_wait",       "fin",           "rst",           "close_timeout", "stall",
-    "ignore_server_close", "server_close", "handshake_abort", "mid_message", "invalid_close"};
-inline constexpr std::array<std::string_view, 3> kAbortPointNames = {"before_request", "mid_request",
-                                                                     "before_response"};
-inline constexpr std::array<std::string_view, 2> kDropByNames = {"fin", "rst"};
-inline constexpr std::array<std::string_view, 4> kLifetimeDistNames = {"none", "fixed", "uniform", "exponential"};
-inline constexpr std::array<std::string_view, 2> kPayloadNames = {"text", "binary"};
+inline constexpr EnumNames<Lifetime::Dist> kLifetimeDistNames = {"none", "fixed", "uniform", "exponential"};
+static_assert(names_complete<Lifetime::Dist>(kLifetimeDistNames));
+inline constexpr EnumNames<MessagesSpec::Payload> kPayloadNames = {"text", "binary"};
+static_assert(names_complete<MessagesSpec::Payload>(kPayloadNames));
 
-const char* to_string(Lifetime::Dist d);
-const char* to_string(MessagesSpec::Payload p);
+constexpr const char* to_string(Lifetime::Dist d) { return name_in(kLifetimeDistNames, d); }
+constexpr const char* to_string(MessagesSpec::Payload p) { return name_in(kPayloadNames, p); }
 
 }  // namespace wsl

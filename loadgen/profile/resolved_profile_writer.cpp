@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kRedacted = "<redacted>";
 
-void key(YAML::Emitter& out, const char* name) { out << YAML::Key << name << YAML::Value; }
+void key(YAML::Emitter& out, std::string_view name) { out << YAML::Key << std::string(name) << YAML::Value; }
 
 void write_tls(YAML::Emitter& out, const TlsOptions& tls) {
   out << YAML::Flow << YAML::BeginMap;
@@ -39,21 +39,24 @@ void write_target(YAML::Emitter& out, const TargetSpec& target) {
   out << YAML::EndMap;
 }
 
-void write_choice(YAML::Emitter& out, const CloseChoice& c) {
-  using P = ClosePattern;
-  const P p = c.pattern;
-  out << YAML::Flow << YAML::BeginMap;
-  key(out, "pattern"), out << to_string(p);
-  key(out, "weight"), out << format_number(c.weight);
-  if (p == P::clean || p == P::close_no_wait || p == P::close_timeout || p == P::server_close ||
-      p == P::invalid_close) {
-    key(out, "code"), out << c.code;
-    key(out, "reason"), out << c.reason;
+void write_setting(YAML::Emitter& out, const CloseChoice& c, const CloseSettingInfo& setting) {
+  key(out, setting.name);
+  switch (setting.kind) {
+    case CloseSettingKind::close_code: out << c.code; return;
+    case CloseSettingKind::close_reason: out << c.reason; return;
+    case CloseSettingKind::duration: out << format_duration(c.*setting.duration); return;
+    case CloseSettingKind::abort_point: out << to_string(c.at); return;
+    case CloseSettingKind::drop_by: out << to_string(c.by); return;
   }
-  if (p == P::close_timeout || p == P::stall || p == P::ignore_server_close || p == P::server_close)
-    key(out, "hold"), out << format_duration(c.hold);
-  if (p == P::handshake_abort) key(out, "at"), out << to_string(c.at);
-  if (p == P::handshake_abort || p == P::mid_message) key(out, "by"), out << to_string(c.by);
+}
+
+// Only the settings the pattern takes, so the entry reads back as it was given.
+void write_choice(YAML::Emitter& out, const CloseChoice& c) {
+  out << YAML::Flow << YAML::BeginMap;
+  key(out, "pattern"), out << to_string(c.pattern);
+  key(out, "weight"), out << format_number(c.weight);
+  for (const CloseSettingInfo& setting : kCloseSettings)
+    if (describe(c.pattern).settings.has(setting.setting)) write_setting(out, c, setting);
   out << YAML::EndMap;
 }
 

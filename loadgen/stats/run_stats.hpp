@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
 #include "stats/latency_histogram.hpp"
 
@@ -18,9 +19,14 @@ enum class CloseOutcome {
   timed_out,           // the server did not answer the Close within close.timeout
   server_never_closed, // a held pattern's hold expired with the connection still open
   error,               // the connection failed while closing
+  last = error,
 };
-inline constexpr int kCloseOutcomeCount = 5;
-const char* to_string(CloseOutcome o);
+inline constexpr int kCloseOutcomeCount = int(kEnumCount<CloseOutcome>);
+// The stable names, as they appear in metrics labels, reports and the summary.
+inline constexpr EnumNames<CloseOutcome> kCloseOutcomeNames = {"completed", "server_closed_first", "timed_out",
+                                                              "server_never_closed", "error"};
+static_assert(names_complete<CloseOutcome>(kCloseOutcomeNames));
+constexpr const char* to_string(CloseOutcome o) { return name_in(kCloseOutcomeNames, o); }
 
 struct PatternStats {
   uint64_t started = 0;                             // closes begun with this pattern

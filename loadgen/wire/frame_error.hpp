@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "profile/enum_names.hpp"
+
 namespace wsl {
 
 enum class FrameErrorKind : uint8_t {
@@ -20,11 +22,17 @@ enum class FrameErrorKind : uint8_t {
   close_payload_too_short,   // Close frame with a 1-byte payload
   invalid_utf8,              // text message that is not valid UTF-8
   truncated_frame,           // TCP ended inside a frame or a fragmented message
+  last = truncated_frame,
 };
-inline constexpr int kFrameErrorKindCount = int(FrameErrorKind::truncated_frame) + 1;  // keep last above
+inline constexpr int kFrameErrorKindCount = int(kEnumCount<FrameErrorKind>);
 
-// snake_case name of the kind, usable as a Prometheus label value (e.g. "masked_frame").
-std::string_view frame_error_label(FrameErrorKind kind);
+// snake_case names of the kinds, usable as Prometheus label values (e.g. "masked_frame").
+inline constexpr EnumNames<FrameErrorKind> kFrameErrorKindNames = {
+    "reserved_opcode",         "reserved_bits_set",       "masked_frame",          "control_frame_too_long",
+    "fragmented_control_frame", "unexpected_continuation", "interleaved_data_frame", "message_too_large",
+    "bad_length_encoding",     "close_payload_too_short", "invalid_utf8",          "truncated_frame"};
+static_assert(names_complete<FrameErrorKind>(kFrameErrorKindNames));
+constexpr std::string_view frame_error_label(FrameErrorKind kind) { return kFrameErrorKindNames[size_t(kind)]; }
 
 // The close code RFC 6455 says to answer this violation with: 1007 for invalid UTF-8, 1009 for a too
 // large message, 1002 otherwise (truncated_frame is never answered: the connection is already gone).

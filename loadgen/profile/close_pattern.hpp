@@ -1,0 +1,168 @@
+// The close patterns in one table: each one's name, the settings it takes and their defaults, whether it breaks
+// RFC 6455 on purpose, which side's port sits in TIME_WAIT and whether it holds its socket. Every reader uses it.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "profile/duration.hpp"
+#include "profile/enum_names.hpp"
+
+namespace wsl {
+
+// How a connection ends; each value's wire behaviour is specified in SPEC §3. A new value gets its row in
+// kClosePatterns below and its first close step in Worker::begin_close (engine/worker_close.cpp).
+enum class ClosePattern {
+  clean,
+  close_no_wait,
+  fin,
+  rst,
+  close_timeout,
+  stall,
+  ignore_server_close,
+  server_close,
+  handshake_abort,
+  mid_message,
+  invalid_close,
+  last = invalid_close,
+};
+inline constexpr int kClosePatternCount = int(kEnumCount<ClosePattern>);
+
+// Where a handshake_abort cuts the upgrade short.
+enum class AbortPoint { before_request, mid_request, before_response, last = before_response };
+inline constexpr EnumNames<AbortPoint> kAbortPointNames = {"before_request", "mid_request", "before_response"};
+static_assert(names_complete<AbortPoint>(kAbortPointNames));
+constexpr const char* to_string(AbortPoint a) { return name_in(kAbortPointNames, a); }
+
+// How an abrupt pattern ends TCP: orderly FIN, or RST via SO_LINGER 0.
+enum class DropBy { fin, rst, last = rst };
+inline constexpr EnumNames<DropBy> kDropByNames = {"fin", "rst"};
+static_assert(names_complete<DropBy>(kDropByNames));
+constexpr const char* to_string(DropBy b) { return name_in(kDropByNames, b); }
+
+// One weighted entry of a close mix. Only the settings its pattern takes (its row's `settings`) are meaningful.
+struct CloseChoice {
+  ClosePattern pattern = ClosePattern::clean;
+  double weight = 1;
+  int code = 1000;           // the row's default_code unless the entry gives one
+  std::string reason;
+  Duration hold = 30s;
+  AbortPoint at = AbortPoint::before_response;
+  DropBy by = DropBy::fin;
+
+  bool operator==(const CloseChoice&) const = default;
+};
+
+// The settings a close-mix entry may give besides `pattern` and `weight`, in the order they are written.
+enum class CloseSetting { code, reason, hold, at, by, last = by };
+
+// How a setting's value is read and written: a new setting of an existing kind needs no reader or writer code.
+enum class CloseSettingKind { close_code, close_reason, duration, abort_point, drop_by, last = drop_by };
+
+struct CloseSettingInfo {
+  CloseSetting setting;
+  std::string_view name;
+  CloseSettingKind kind;
+  Duration CloseChoice::*duration = nullptr;  // kind duration: the field it fills
+  bool zero_allowed = true;                   // kind duration: whether 0s is accepted
+};
+
+inline constexpr std::array<CloseSettingInfo, kEnumCount<CloseSetting>> kCloseSettings = {{
+    {CloseSetting::code, "code", CloseSettingKind::close_code},
+    {CloseSetting::reason, "reason", CloseSettingKind::close_reason},
+    {CloseSetting::hold, "hold", CloseSettingKind::duration, &CloseChoice::hold},
+    {CloseSetting::at, "at", CloseSettingKind::abort_point},
+    {CloseSetting::by, "by", CloseSettingKind::drop_by},
+}};
+
+// A set of settings, written as a list in the table below.
+class CloseSettingSet {
+ public:
+  constexpr CloseSettingSet(std::initializer_list<CloseSetting> settings) {
+    for (CloseSetting s : settings) bits_ |= bit(s);
+  }
+  constexpr bool has(CloseSetting s) const { return (bits_ & bit(s)) != 0; }
+
+ private:
+  static constexpr uint32_t bit(CloseSetting s) { return uint32_t(1) << static_cast<unsigned>(s); }
+  uint32_t bits_ = 0;
+};
+
+// Whose port sits in TIME_WAIT after the close: the side whose FIN went first.
+enum class TimeWaitSide {
+  none,     // an RST ends TCP: no TIME_WAIT anywhere
+  client,   // our FIN goes first: our port is in TIME_WAIT
+  server,   // the server closes TCP first (as RFC 6455 asks): its port, not ours
+  by_drop,  // as the entry's `by` says: our TIME_WAIT for fin, none for rst
+  last = by_drop,
+};
+
+// How a pattern breaks RFC 6455 on purpose, if it does.
+enum class RfcBreach {
+  none,
+  close_frame,  // in its Close frame: the code and reason it is given are sent unchecked
+  last = close_frame,
+};
+
+struct ClosePatternInfo {
+  ClosePattern pattern;
+  std::string_view name;
+  CloseSettingSet settings;  // the settings it takes besides weight
+  int default_code;          // the Close code it sends when the entry gives none
+  RfcBreach breaks_rfc;      // what it sends that RFC 6455 forbids, on purpose
+  TimeWaitSide time_wait;    // against a healthy server
+  bool held;                 // keeps its socket for `hold` after the close is due, even on a healthy server
+};
+
+namespace close_table {
+using P = ClosePattern;
+using S = CloseSetting;
+using T = TimeWaitSide;
+using R = RfcBreach;
+inline constexpr std::array<ClosePatternInfo, kEnumCount<ClosePattern>> kRows = {{
+    // pattern                name                   settings                       code  breaks_rfc      TIME_WAIT  held
+    {P::clean,               "clean",               {S::code, S::reason},          1000, R::none,        T::server, false},
+    {P::close_no_wait,       "close_no_wait",       {S::code, S::reason},          1000, R::none,        T::client, false},
+    {P::fin,                 "fin",                 {},                            1000, R::none,        T::client, false},
+    {P::rst,                 "rst",                 {},                            1000, R::none,        T::none,   false},
+    {P::close_timeout,       "close_timeout",       {S::code, S::reason, S::hold}, 1000, R::none,        T::none,   true},
+    {P::stall,               "stall",               {S::hold},                     1000, R::none,        T::none,   true},
+    {P::ignore_server_close, "ignore_server_close", {S::hold},                     1000, R::none,        T::none,   true},
+    // An echo server never starts a close, so the whole hold passes; then the clean close uses code and reason.
+    {P::server_close,        "server_close",        {S::code, S::reason, S::hold}, 1000, R::none,        T::server, true},
+    {P::handshake_abort,     "handshake_abort",     {S::at, S::by},                1000, R::none,        T::by_drop, false},
+    {P::mid_message,         "mid_message",         {S::by},                       1000, R::none,        T::by_drop, false},
+    // RFC 6455 forbids sending 1005 on the wire, so it is the natural default for a deliberately invalid close.
+    {P::invalid_close,       "invalid_close",       {S::code, S::reason},          1005, R::close_frame, T::server, false},
+}};
+
+constexpr bool rows_in_enum_order() {
+  for (size_t i = 0; i < kRows.size(); ++i)
+    if (kRows[i].pattern != static_cast<ClosePattern>(i) || kRows[i].name.empty()) return false;
+  for (size_t i = 0; i < kCloseSettings.size(); ++i)
+    if (kCloseSettings[i].setting != static_cast<CloseSetting>(i) || kCloseSettings[i].name.empty()) return false;
+  return true;
+}
+
+constexpr EnumNames<ClosePattern> names() {
+  EnumNames<ClosePattern> out{};
+  for (size_t i = 0; i < kRows.size(); ++i) out[i] = kRows[i].name;
+  return out;
+}
+}  // namespace close_table
+
+// A missing row is a default one (pattern 0, no name) and fails here, as does a row out of order.
+static_assert(close_table::rows_in_enum_order(), "one row per ClosePattern and CloseSetting, in enum order");
+inline constexpr const auto& kClosePatterns = close_table::kRows;
+inline constexpr EnumNames<ClosePattern> kClosePatternNames = close_table::names();
+static_assert(names_complete<ClosePattern>(kClosePatternNames));
+
+constexpr const ClosePatternInfo& describe(ClosePattern p) { return kClosePatterns[static_cast<size_t>(p)]; }
+constexpr const CloseSettingInfo& describe(CloseSetting s) { return kCloseSettings[static_cast<size_t>(s)]; }
+constexpr const char* to_string(ClosePattern p) { return name_in(kClosePatternNames, p); }
+
+}  // namespace wsl
