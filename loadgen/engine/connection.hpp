@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/close_steps.hpp"
 #include "monitor/client_end.hpp"
 #include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
@@ -23,23 +24,12 @@ struct Connection {
     ended,       // nothing more to do; the socket is released at the end of this turn of the loop
     last = ended,
   };
-  // Where a close stands; which steps occur depends on the pattern.
-  enum class CloseStep : uint8_t {
-    none,
-    awaiting_close_reply,   // our Close is sent; waiting for the server's
-    awaiting_server_fin,    // Close exchanged; waiting for the server to close TCP first (RFC 6455 §7.1.1)
-    answered_server_close,  // the server began the close; we answered and wait for its FIN
-    holding,                // a held pattern (close_timeout, stall, ignore_server_close): until the hold ends
-    awaiting_server_close,  // server_close: waiting for the server to start the close handshake
-    dropping,               // a FIN or RST goes out once the queued bytes are on the wire
-    last = dropping,
-  };
 
   uint64_t id = 0;
   int fd = -1;                    // -1 once closed (an RST closes it at once, before the release)
   uint32_t watched_events = 0;    // what the event loop waits for on `fd` (EPOLLIN/EPOLLOUT)
   State state = State::connecting;
-  CloseStep close_step = CloseStep::none;
+  CloseStep close_step = CloseStep::none;  // while closing: where the close stands (engine/close_steps.hpp)
 
   ClientEnd local_end;            // our address and port: the server knows the connection by them
   int64_t intended_open_ns = 0;
@@ -56,7 +46,6 @@ struct Connection {
   int64_t next_probe_ns = 0;        // held patterns that do not read: when to look at the TCP state again
   bool close_reply_received = false;
   bool outcome_recorded = false;    // the pattern's outcome is counted once, whatever follows
-  bool reading_paused = false;      // close_timeout/stall: the socket is no longer read
   bool flush_queued = false;        // in the worker's list of sockets to write at the end of this turn
   bool release_queued = false;      // in the worker's list of sockets to close at the end of this turn
   DropBy drop_by = DropBy::fin;     // CloseStep::dropping: how TCP ends
@@ -68,17 +57,14 @@ struct Connection {
   std::string out;  // bytes (ciphertext for wss://) not yet accepted by the socket
 
   explicit Connection(uint64_t max_message_size) : reader(max_message_size) {}
+
+  // close_timeout, stall: the socket is no longer read (errors and hang-ups are still reported).
+  bool reading_paused() const { return close_step == CloseStep::holding_silent; }
 };
 
 inline constexpr EnumNames<Connection::State> kConnectionStateNames = {"connecting", "upgrading", "open", "closing",
                                                                       "ended"};
 static_assert(names_complete<Connection::State>(kConnectionStateNames));
 constexpr const char* to_string(Connection::State s) { return name_in(kConnectionStateNames, s); }
-
-inline constexpr EnumNames<Connection::CloseStep> kCloseStepNames = {
-    "none", "awaiting_close_reply", "awaiting_server_fin", "answered_server_close", "holding", "awaiting_server_close",
-    "dropping"};
-static_assert(names_complete<Connection::CloseStep>(kCloseStepNames));
-constexpr const char* to_string(Connection::CloseStep s) { return name_in(kCloseStepNames, s); }
 
 }  // namespace wsl

@@ -67,16 +67,7 @@ class Worker {
   bool finished() const;
 
   void open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice);
-  void begin_close(Connection& conn, const CloseChoice& choice, int64_t intended_ns);
-  void begin_handshake_abort(Connection& conn, std::string_view request);
-  void hold(Connection& conn, int64_t until_ns, bool keep_reading);
-  void start_drop(Connection& conn, DropBy by);
-  void try_complete_drop(Connection& conn);
-  void on_probe(Connection& conn, int64_t now_ns);
-  void answer_server_close(Connection& conn, const CloseFrame& close, int64_t now_ns);
-  void on_server_ended_tcp(Connection& conn, int64_t now_ns);
   void service_connection(Connection& conn, int64_t now_ns);
-  void on_connection_deadline(Connection& conn, int64_t now_ns);
   void send_due_traffic(Connection& conn, int64_t now_ns);
   void rearm(Connection& conn);
   int64_t next_wake_ns(const Connection& conn) const;
@@ -94,7 +85,6 @@ class Worker {
   void request_flush(Connection& conn);
   void release_later(Connection& conn);
   void release(Connection& conn);
-  void on_socket_closed(Connection& conn);
 
   void send_upgrade(Connection& conn);
   int on_plaintext(Connection& conn, const char* data, size_t len);
@@ -105,15 +95,31 @@ class Worker {
   int on_tls_failure(Connection& conn);
   void queue_encrypted(Connection& conn, std::string_view plaintext);
   void queue_on_socket(Connection& conn, std::string_view bytes);
-  void on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns);
-  void after_write(Connection& conn);
+  void count_message(Connection& conn, std::string_view payload, int64_t now_ns);
   void queue_bytes(Connection& conn, std::string_view bytes);
   int on_frame_bytes(Connection& conn, const char* data, size_t len);
   void on_handshake_done(Connection& conn);
   void queue_frame(Connection& conn, uint8_t opcode, bool fin, std::string_view payload);
   void record_connect_error(Connection& conn, const std::string& reason);
+
+  // Closing (worker_close.cpp): a pattern's first wire actions, then the events of the close machine
+  // (engine/close_steps.hpp), each carried out by close_event.
+  void begin_close(Connection& conn, const CloseChoice& choice, int64_t intended_ns);
+  void begin_handshake_abort(Connection& conn, std::string_view request);
+  void hold(Connection& conn, int64_t until_ns, CloseStep step);
+  void start_drop(Connection& conn, DropBy by);
+  void try_complete_drop(Connection& conn);
+  void on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns);
+  void on_message_while_closing(Connection& conn, std::string_view payload, int64_t now_ns);
+  void on_server_ended_tcp(Connection& conn, int64_t now_ns);
+  void on_connection_deadline(Connection& conn, int64_t now_ns);
+  void on_probe(Connection& conn, int64_t now_ns);
+  void after_write(Connection& conn);
+  // Carries out the machine's reaction to `event`; `close` is the server's frame for a close_frame event.
+  void close_event(Connection& conn, CloseEvent event, int64_t now_ns, const CloseFrame* close = nullptr);
+  void on_socket_closed(Connection& conn);
   void record_outcome(Connection& conn, CloseOutcome outcome);  // once per connection
-  void reset_now(Connection& conn, CloseOutcome outcome);       // record, RST, release
+  void reset_now(Connection& conn);  // RST, release
   void kill(Connection& conn);  // nothing more to do: the socket is closed at the end of this turn
 
   const Profile& profile_;

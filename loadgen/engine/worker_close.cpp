@@ -1,4 +1,5 @@
-// How a worker ends connections: each close pattern's wire actions, and how the server's answer is judged.
+// How a worker ends connections: each close pattern's first wire actions, and the close steps' reactions
+// (engine/close_steps.hpp) carried out on the socket.
 #include <sys/epoll.h>
 
 #include <algorithm>
@@ -51,7 +52,7 @@ void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t in
     case ClosePattern::clean:
     case ClosePattern::invalid_close:  // same flow; the profile lets its code and reason break RFC 6455
       queue_frame(conn, opcode::close, true, close_frame);
-      conn.close_step = Connection::CloseStep::awaiting_close_reply;
+      conn.close_step = CloseStep::awaiting_close_reply;
       conn.deadline_ns = close_deadline;
       break;
     case ClosePattern::close_no_wait:
@@ -76,16 +77,16 @@ void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t in
     }
     case ClosePattern::close_timeout:
       queue_frame(conn, opcode::close, true, close_frame);
-      hold(conn, hold_deadline, /*read=*/false);
+      hold(conn, hold_deadline, CloseStep::holding_silent);
       break;
     case ClosePattern::stall:
-      hold(conn, hold_deadline, /*read=*/false);
+      hold(conn, hold_deadline, CloseStep::holding_silent);
       break;
     case ClosePattern::ignore_server_close:
-      hold(conn, hold_deadline, /*read=*/true);
+      hold(conn, hold_deadline, CloseStep::holding_reading);
       break;
     case ClosePattern::server_close:
-      conn.close_step = Connection::CloseStep::awaiting_server_close;
+      conn.close_step = CloseStep::awaiting_server_close;
       conn.deadline_ns = hold_deadline;
       break;
   }
@@ -105,18 +106,17 @@ void Worker::begin_handshake_abort(Connection& conn, std::string_view request) {
   if (conn.state != Connection::State::ended) rearm(conn);
 }
 
-void Worker::hold(Connection& conn, int64_t until_ns, bool keep_reading) {
-  conn.close_step = Connection::CloseStep::holding;
+void Worker::hold(Connection& conn, int64_t until_ns, CloseStep step) {
+  conn.close_step = step;
   conn.deadline_ns = until_ns;
-  if (!keep_reading) {
-    conn.reading_paused = true;
+  if (conn.reading_paused()) {
     watch(conn, conn.watched_events & ~uint32_t(EPOLLIN));
     conn.next_probe_ns = monotonic_now_ns() + probe_interval_ns(conn.close_choice->hold);
   }
 }
 
 void Worker::start_drop(Connection& conn, DropBy by) {
-  conn.close_step = Connection::CloseStep::dropping;
+  conn.close_step = CloseStep::dropping;
   conn.drop_by = by;
   conn.deadline_ns = conn.intended_close_ns + to_ns(profile_.close.timeout);
   try_complete_drop(conn);
@@ -129,7 +129,7 @@ void Worker::try_complete_drop(Connection& conn) {
   if (conn.drop_by == DropBy::fin) {
     // A FIN queues behind the data, so it can go at once; then wait for the server to close too.
     send_fin(fd);
-    conn.close_step = Connection::CloseStep::awaiting_server_fin;
+    conn.close_step = CloseStep::awaiting_server_fin;  // the drop is done: the server's end is awaited
     return;
   }
   // An RST discards unacknowledged data: wait (bounded) until what the pattern wrote has arrived.
@@ -137,129 +137,114 @@ void Worker::try_complete_drop(Connection& conn) {
     conn.next_probe_ns = now + kDrainRecheckNs;
     return;
   }
-  reset_now(conn, CloseOutcome::completed);
+  record_outcome(conn, CloseOutcome::completed);
+  reset_now(conn);
 }
 
-void Worker::reset_now(Connection& conn, CloseOutcome outcome) {
-  record_outcome(conn, outcome);
+void Worker::reset_now(Connection& conn) {
   send_rst(conn.fd);
   conn.fd = -1;
   kill(conn);
 }
 
 void Worker::after_write(Connection& conn) {
-  if (conn.close_step == Connection::CloseStep::dropping) {
-    try_complete_drop(conn);
-    if (conn.state != Connection::State::ended) rearm(conn);
-  }
+  if (conn.state != Connection::State::closing) return;
+  close_event(conn, CloseEvent::written, monotonic_now_ns());
+  if (conn.state != Connection::State::ended) rearm(conn);
 }
 
 void Worker::on_probe(Connection& conn, int64_t now_ns) {
   conn.next_probe_ns = 0;
-  if (conn.close_step == Connection::CloseStep::dropping) {
-    try_complete_drop(conn);
-    return;
-  }
-  if (conn.close_step != Connection::CloseStep::holding || !conn.reading_paused) return;
-  if (peer_end(conn.fd) == PeerEnd::none) {
-    conn.next_probe_ns = now_ns + probe_interval_ns(conn.close_choice->hold);
-    return;
-  }
-  // The server gave up on a peer that went quiet: that is the answer the pattern was waiting for.
-  // Record it, but keep holding: SPEC §3 has the client end TCP only when the hold expires.
-  on_server_ended_tcp(conn, now_ns);
+  if (conn.state == Connection::State::closing) close_event(conn, CloseEvent::probe, now_ns);
 }
 
 void Worker::on_close_frame(Connection& conn, const CloseFrame& close, int64_t now_ns) {
   const int code = close.has_code ? close.code : kNoStatusReceived;
-  if (conn.state == Connection::State::closing && conn.close_choice) {
-    PatternStats& pattern = stats_.patterns[int(conn.close_choice->pattern)];
-    if (!conn.close_reply_received) {
-      conn.close_reply_received = true;
-      ++pattern.codes_received[code];
-      pattern.close_latency.record(Duration(now_ns - conn.intended_close_ns));
-    }
-    if (conn.close_step == Connection::CloseStep::awaiting_close_reply) {
-      conn.close_step = Connection::CloseStep::awaiting_server_fin;  // same deadline: close.timeout overall
-    } else if (conn.close_step == Connection::CloseStep::awaiting_server_close) {
-      answer_server_close(conn, close, now_ns);
-    }
-    // holding (ignore_server_close): the server's Close is recorded and deliberately never answered.
+  if (conn.state == Connection::State::open) {
+    // The server starts the close unasked: a drop of an open connection, answered properly (close step none).
+    ++stats_.dropped_by_server;
+    ++stats_.server_close_codes[code];
+    conn.state = Connection::State::closing;
+  } else if (conn.state != Connection::State::closing) {
     return;
+  } else if (conn.close_choice && !conn.close_reply_received) {
+    // The server's answer to one of our patterns: recorded once, whatever the step does with it.
+    conn.close_reply_received = true;
+    PatternStats& pattern = stats_.patterns[int(conn.close_choice->pattern)];
+    ++pattern.codes_received[code];
+    pattern.close_latency.record(Duration(now_ns - conn.intended_close_ns));
   }
-  if (conn.state != Connection::State::open) return;
-  // The server starts the close unasked: answer it properly, then let it close TCP.
-  ++stats_.dropped_by_server;
-  ++stats_.server_close_codes[code];
-  answer_server_close(conn, close, now_ns);
-  conn.state = Connection::State::closing;
-  conn.close_step = Connection::CloseStep::answered_server_close;
+  close_event(conn, CloseEvent::close_frame, now_ns, &close);
 }
 
-void Worker::answer_server_close(Connection& conn, const CloseFrame& close, int64_t now_ns) {
-  // RFC 6455 §5.5.1: the reply echoes the status code.
-  queue_frame(conn, opcode::close, true, close.has_code ? close_payload(close.code, "") : std::string());
-  conn.close_step = Connection::CloseStep::awaiting_server_fin;
-  conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
-  rearm(conn);
+void Worker::on_message_while_closing(Connection& conn, std::string_view payload, int64_t now_ns) {
+  // Data the server had in flight when our close began: counted like any message.
+  count_message(conn, payload, now_ns);
 }
 
 void Worker::on_connection_deadline(Connection& conn, int64_t now_ns) {
   conn.deadline_ns = 0;
-  if (conn.state == Connection::State::connecting) {
-    record_connect_error(conn, "connect_timeout");
-  } else if (conn.state == Connection::State::upgrading) {
-    record_connect_error(conn, "handshake_timeout");
-  } else if (conn.state == Connection::State::closing) {
-    switch (conn.close_step) {
-      case Connection::CloseStep::awaiting_close_reply:
-        record_outcome(conn, CloseOutcome::timed_out);
-        break;
-      case Connection::CloseStep::awaiting_server_fin:
-        // Either the server answered our Close but kept TCP open, or it never reacted to our FIN.
-        record_outcome(conn, conn.close_reply_received ? CloseOutcome::completed : CloseOutcome::server_never_closed);
-        ++stats_.tcp_closed_by_client;
-        break;
-      case Connection::CloseStep::holding:
-        reset_now(conn, CloseOutcome::server_never_closed);  // the hold is over: SPEC §3 ends it with RST
-        return;
-      case Connection::CloseStep::awaiting_server_close:
-        // The server never started the close within the hold: close cleanly ourselves instead.
-        record_outcome(conn, CloseOutcome::server_never_closed);
-        queue_frame(conn, opcode::close, true,
-                    close_payload(uint16_t(conn.close_choice->code), conn.close_choice->reason));
-        conn.close_step = Connection::CloseStep::awaiting_close_reply;
-        conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
-        return;
-      case Connection::CloseStep::dropping:
-        reset_now(conn, CloseOutcome::completed);  // the peer never acknowledged what we wrote: reset anyway
-        return;
-      default:
-        break;
-    }
+  switch (conn.state) {
+    case Connection::State::connecting:
+      record_connect_error(conn, "connect_timeout");
+      break;
+    case Connection::State::upgrading:
+      record_connect_error(conn, "handshake_timeout");
+      break;
+    case Connection::State::closing:
+      close_event(conn, CloseEvent::deadline, now_ns);
+      return;
+    case Connection::State::open:
+    case Connection::State::ended:
+      break;
   }
   kill(conn);
 }
 
 void Worker::on_server_ended_tcp(Connection& conn, int64_t now_ns) {
+  // Only our own patterns are judged, and only by the server's first end.
   if (!conn.close_choice || conn.outcome_recorded) return;
   stats_.patterns[int(conn.close_choice->pattern)].server_tcp_close_latency.record(
       Duration(now_ns - conn.intended_close_ns));
-  switch (conn.close_step) {
-    case Connection::CloseStep::awaiting_close_reply:
-    case Connection::CloseStep::awaiting_server_close:
-      record_outcome(conn, CloseOutcome::server_closed_first);
-      break;
-    case Connection::CloseStep::awaiting_server_fin:
-      ++stats_.tcp_closed_by_server;
-      record_outcome(conn, CloseOutcome::completed);
-      break;
-    case Connection::CloseStep::holding:  // the server gave up within the hold
-    case Connection::CloseStep::dropping:
-      record_outcome(conn, CloseOutcome::completed);
-      break;
-    default:
-      break;
+  close_event(conn, CloseEvent::server_ended_tcp, now_ns);
+}
+
+void Worker::close_event(Connection& conn, CloseEvent event, int64_t now_ns, const CloseFrame* close) {
+  const CloseReaction reaction = react(conn.close_step, event, {conn.close_reply_received});
+  conn.close_step = reaction.next;
+  switch (reaction.tcp_closed_by) {
+    case TcpCloser::untold: break;
+    case TcpCloser::server: ++stats_.tcp_closed_by_server; break;
+    case TcpCloser::client: ++stats_.tcp_closed_by_client; break;
+  }
+  if (reaction.outcome) record_outcome(conn, *reaction.outcome);
+  switch (reaction.action) {
+    case CloseAction::none:
+      return;
+    case CloseAction::answer_close:
+      // RFC 6455 §5.5.1: the reply echoes the status code.
+      queue_frame(conn, opcode::close, true, close->has_code ? close_payload(close->code, "") : std::string());
+      conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
+      rearm(conn);
+      return;
+    case CloseAction::send_close:
+      queue_frame(conn, opcode::close, true,
+                  close_payload(uint16_t(conn.close_choice->code), conn.close_choice->reason));
+      conn.deadline_ns = now_ns + to_ns(profile_.close.timeout);
+      return;
+    case CloseAction::end_tcp:
+      kill(conn);
+      return;
+    case CloseAction::reset:
+      reset_now(conn);
+      return;
+    case CloseAction::try_drop:
+      try_complete_drop(conn);
+      return;
+    case CloseAction::probe_tcp:
+      if (peer_end(conn.fd) != PeerEnd::none) return on_server_ended_tcp(conn, now_ns);
+      conn.next_probe_ns = now_ns + probe_interval_ns(conn.close_choice->hold);
+      return;
   }
 }
 

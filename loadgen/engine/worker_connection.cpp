@@ -31,18 +31,9 @@ class ConnectionFrameSink final : public FrameSink {
       : worker_(worker), conn_(conn), now_ns_(now_ns) {}
 
   void on_message(uint8_t, std::string_view payload) override {
-    RunStats& stats = worker_.stats_;
-    ++stats.messages_received;
-    const MessagesSpec& spec = worker_.profile_.session.messages;
-    if (!spec.expect_echo || conn_.echoes_received >= conn_.messages_sent) return;
-    const uint64_t sequence = conn_.echoes_received++;
-    if (!payload_matches(payload, sequence, spec.size)) {
-      ++stats.echo_mismatches;
-      return;
-    }
-    // Measured from when the message was due, not when it was sent: a slow loop cannot hide latency.
-    const int64_t intended = conn_.first_message_ns + int64_t(sequence) * to_ns(spec.interval);
-    stats.message_rtt.record(Duration(now_ns_ - intended));
+    // What the server sends once our close began is the close code's to judge (worker_close.cpp).
+    if (conn_.state == Connection::State::closing) worker_.on_message_while_closing(conn_, payload, now_ns_);
+    else worker_.count_message(conn_, payload, now_ns_);
   }
 
   void on_ping(std::string_view payload) override {
@@ -59,6 +50,20 @@ class ConnectionFrameSink final : public FrameSink {
   Connection& conn_;
   int64_t now_ns_;
 };
+
+void Worker::count_message(Connection& conn, std::string_view payload, int64_t now_ns) {
+  ++stats_.messages_received;
+  const MessagesSpec& spec = profile_.session.messages;
+  if (!spec.expect_echo || conn.echoes_received >= conn.messages_sent) return;
+  const uint64_t sequence = conn.echoes_received++;
+  if (!payload_matches(payload, sequence, spec.size)) {
+    ++stats_.echo_mismatches;
+    return;
+  }
+  // Measured from when the message was due, not when it was sent: a slow loop cannot hide latency.
+  const int64_t intended = conn.first_message_ns + int64_t(sequence) * to_ns(spec.interval);
+  stats_.message_rtt.record(Duration(now_ns - intended));
+}
 
 void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice) {
   auto owned = std::make_unique<Connection>(profile_.max_message_size);
@@ -187,7 +192,7 @@ int Worker::on_frame_bytes(Connection& conn, const char* data, size_t len) {
   if (conn.state == Connection::State::open) {
     queue_frame(conn, opcode::close, true, close_payload(error->close_code(), ""));
     conn.state = Connection::State::closing;
-    conn.close_step = Connection::CloseStep::answered_server_close;
+    conn.close_step = CloseStep::answered_server_close;
     conn.deadline_ns = monotonic_now_ns() + to_ns(profile_.close.timeout);
     rearm(conn);
   }

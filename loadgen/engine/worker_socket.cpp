@@ -12,7 +12,7 @@ namespace wsl {
 namespace {
 
 // A socket is read unless a held pattern paused it (errors and hang-ups are reported regardless).
-uint32_t read_interest(const Connection& conn) { return conn.reading_paused ? 0u : uint32_t(EPOLLIN); }
+uint32_t read_interest(const Connection& conn) { return conn.reading_paused() ? 0u : uint32_t(EPOLLIN); }
 
 }  // namespace
 
@@ -51,7 +51,7 @@ void Worker::read_socket(Connection& conn) {
     release_later(conn);
     return;
   }
-  if (conn.reading_paused) return;  // broken with bytes still queued: read on until the error surfaces
+  if (conn.reading_paused()) return;  // broken with bytes still queued: read on until the error surfaces
   if (on_receive(conn, read_buffer_.data(), size_t(n)) < 0) release_later(conn);
 }
 

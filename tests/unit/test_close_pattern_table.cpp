@@ -130,7 +130,8 @@ TEST(EnumNames, EveryNamedEnumReadsBack) {
   expect_round_trip<MessagesSpec::Payload>(kPayloadNames);
   expect_round_trip<CloseOutcome>(kCloseOutcomeNames);
   expect_round_trip<Connection::State>(kConnectionStateNames);
-  expect_round_trip<Connection::CloseStep>(kCloseStepNames);
+  expect_round_trip<CloseStep>(kCloseStepNames);
+  expect_round_trip<CloseEvent>(kCloseEventNames);
   expect_round_trip<FrameErrorKind>(kFrameErrorKindNames);
   EXPECT_STREQ(to_string(ClosePattern::ignore_server_close), "ignore_server_close");
   EXPECT_STREQ(to_string(CloseOutcome::server_never_closed), "server_never_closed");
