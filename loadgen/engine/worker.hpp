@@ -25,6 +25,10 @@
 
 namespace wsl {
 
+// What a socket handler leaves behind: the socket goes on, or the worker closes it at the end of the turn.
+// Ignoring it would leave a dead socket open, so the compiler insists it is looked at.
+enum class [[nodiscard]] Handled : uint8_t { keep_socket, close_socket };
+
 // How a run is asked to end early (SPEC §1: first signal drains, second aborts).
 enum class StopRequest : int { none = 0, drain = 1, abort = 2 };
 
@@ -72,14 +76,14 @@ class Worker {
   void rearm(Connection& conn);
   int64_t next_wake_ns(const Connection& conn) const;
 
-  // Socket events (worker_socket.cpp). Handlers that return -1 want the socket closed: the server's
-  // side is then judged by the connection's state, as when the server closed it.
+  // Socket events (worker_socket.cpp). A handler that answers Handled::close_socket wants the socket closed:
+  // the server's side is then judged by the connection's state, as when the server closed it.
   void on_socket_event(Connection& conn, uint32_t events);
   void on_connect_done(Connection& conn, uint32_t events);
-  int on_connected(Connection& conn);
+  Handled on_connected(Connection& conn);
   void on_connect_error(Connection& conn, int error_number);
   void read_socket(Connection& conn);
-  int on_receive(Connection& conn, const char* data, size_t len);
+  Handled on_receive(Connection& conn, const char* data, size_t len);
   void flush(Connection& conn);
   void watch(Connection& conn, uint32_t events);
   void request_flush(Connection& conn);
@@ -87,17 +91,17 @@ class Worker {
   void release(Connection& conn);
 
   void send_upgrade(Connection& conn);
-  int on_plaintext(Connection& conn, const char* data, size_t len);
-  int on_upgrade_bytes(Connection& conn, const char* data, size_t len);
+  Handled on_plaintext(Connection& conn, const char* data, size_t len);
+  Handled on_upgrade_bytes(Connection& conn, const char* data, size_t len);
   // wss:// (worker_tls.cpp): the TLS layer between the socket and the WebSocket codec.
   bool start_tls(Connection& conn);
-  int on_tls_bytes(Connection& conn, const char* data, size_t len);
-  int on_tls_failure(Connection& conn);
+  Handled on_tls_bytes(Connection& conn, const char* data, size_t len);
+  Handled on_tls_failure(Connection& conn);
   void queue_encrypted(Connection& conn, std::string_view plaintext);
   void queue_on_socket(Connection& conn, std::string_view bytes);
   void count_message(Connection& conn, std::string_view payload, int64_t now_ns);
   void queue_bytes(Connection& conn, std::string_view bytes);
-  int on_frame_bytes(Connection& conn, const char* data, size_t len);
+  Handled on_frame_bytes(Connection& conn, const char* data, size_t len);
   void on_handshake_done(Connection& conn);
   void queue_frame(Connection& conn, uint8_t opcode, bool fin, std::string_view payload);
   void record_connect_error(Connection& conn, const std::string& reason);

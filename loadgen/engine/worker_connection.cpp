@@ -93,7 +93,7 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
   rearm(conn);
 }
 
-int Worker::on_connected(Connection& conn) {
+Handled Worker::on_connected(Connection& conn) {
   const int64_t now = monotonic_now_ns();
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
   disable_nagle(conn.fd);
@@ -103,12 +103,12 @@ int Worker::on_connected(Connection& conn) {
   conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
   watch(conn, EPOLLIN);
   if (tls_context_) {
-    if (!start_tls(conn)) return -1;  // the upgrade is sent once TLS is established
+    if (!start_tls(conn)) return Handled::close_socket;  // the upgrade is sent once TLS is established
   } else {
     send_upgrade(conn);
   }
   if (conn.state != Connection::State::ended) rearm(conn);
-  return 0;
+  return Handled::keep_socket;
 }
 
 void Worker::send_upgrade(Connection& conn) {
@@ -130,32 +130,33 @@ void Worker::send_upgrade(Connection& conn) {
   queue_bytes(conn, request_bytes);
 }
 
-int Worker::on_receive(Connection& conn, const char* data, size_t len) {
+Handled Worker::on_receive(Connection& conn, const char* data, size_t len) {
   stats_.bytes_received += len;
   // An aborted handshake ignores whatever the server answers (over wss://, once TLS let it begin).
-  if (conn.abort_choice && conn.state != Connection::State::upgrading) return 0;
+  if (conn.abort_choice && conn.state != Connection::State::upgrading) return Handled::keep_socket;
   if (conn.tls) return on_tls_bytes(conn, data, len);
   return on_plaintext(conn, data, len);
 }
 
-int Worker::on_plaintext(Connection& conn, const char* data, size_t len) {
-  if (conn.state == Connection::State::upgrading) return conn.upgrade ? on_upgrade_bytes(conn, data, len) : 0;
-  if (conn.abort_choice) return 0;
+Handled Worker::on_plaintext(Connection& conn, const char* data, size_t len) {
+  if (conn.state == Connection::State::upgrading)
+    return conn.upgrade ? on_upgrade_bytes(conn, data, len) : Handled::keep_socket;
+  if (conn.abort_choice) return Handled::keep_socket;
   if (conn.state == Connection::State::open || conn.state == Connection::State::closing)
     return on_frame_bytes(conn, data, len);
-  return 0;
+  return Handled::keep_socket;
 }
 
-int Worker::on_upgrade_bytes(Connection& conn, const char* data, size_t len) {
+Handled Worker::on_upgrade_bytes(Connection& conn, const char* data, size_t len) {
   const UpgradeProgress progress = conn.upgrade->feed(std::string_view(data, len));
-  if (progress.state == UpgradeState::incomplete) return 0;
+  if (progress.state == UpgradeState::incomplete) return Handled::keep_socket;
   if (progress.state == UpgradeState::rejected) {
     record_connect_error(conn, std::string(conn.upgrade->error()->reason));
-    return -1;
+    return Handled::close_socket;
   }
   on_handshake_done(conn);
   if (progress.consumed < len) return on_frame_bytes(conn, data + progress.consumed, len - progress.consumed);
-  return 0;
+  return Handled::keep_socket;
 }
 
 void Worker::on_handshake_done(Connection& conn) {
@@ -182,10 +183,10 @@ void Worker::on_handshake_done(Connection& conn) {
   rearm(conn);
 }
 
-int Worker::on_frame_bytes(Connection& conn, const char* data, size_t len) {
+Handled Worker::on_frame_bytes(Connection& conn, const char* data, size_t len) {
   ConnectionFrameSink sink(*this, conn, monotonic_now_ns());
   const FrameError* error = conn.reader.feed(std::string_view(data, len), sink);
-  if (!error || conn.protocol_error_seen) return 0;
+  if (!error || conn.protocol_error_seen) return Handled::keep_socket;
   // A server that breaks the protocol gets the RFC's answer: a Close with the matching code.
   conn.protocol_error_seen = true;
   ++stats_.protocol_errors[std::string(error->reason())];
@@ -196,7 +197,7 @@ int Worker::on_frame_bytes(Connection& conn, const char* data, size_t len) {
     conn.deadline_ns = monotonic_now_ns() + to_ns(profile_.close.timeout);
     rearm(conn);
   }
-  return 0;
+  return Handled::keep_socket;
 }
 
 void Worker::send_due_traffic(Connection& conn, int64_t now_ns) {

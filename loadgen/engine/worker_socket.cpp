@@ -35,7 +35,7 @@ void Worker::on_connect_done(Connection& conn, uint32_t events) {
     on_connect_error(conn, error);
     return;
   }
-  if (on_connected(conn) < 0) release_later(conn);
+  if (on_connected(conn) == Handled::close_socket) release_later(conn);
 }
 
 void Worker::on_connect_error(Connection& conn, int error_number) {
@@ -52,7 +52,7 @@ void Worker::read_socket(Connection& conn) {
     return;
   }
   if (conn.reading_paused()) return;  // broken with bytes still queued: read on until the error surfaces
-  if (on_receive(conn, read_buffer_.data(), size_t(n)) < 0) release_later(conn);
+  if (on_receive(conn, read_buffer_.data(), size_t(n)) == Handled::close_socket) release_later(conn);
 }
 
 void Worker::watch(Connection& conn, uint32_t events) {

@@ -19,7 +19,7 @@ bool Worker::start_tls(Connection& conn) {
   return true;
 }
 
-int Worker::on_tls_bytes(Connection& conn, const char* data, size_t len) {
+Handled Worker::on_tls_bytes(Connection& conn, const char* data, size_t len) {
   const bool was_handshaking = conn.tls->state() == TlsClientSession::State::handshaking;
   tls_plaintext_.clear();
   tls_reply_.clear();
@@ -30,22 +30,22 @@ int Worker::on_tls_bytes(Connection& conn, const char* data, size_t len) {
   const bool may_send = conn.state == Connection::State::upgrading || conn.state == Connection::State::open;
   if (!tls_reply_.empty() && may_send) queue_on_socket(conn, tls_reply_);
   if (was_handshaking && state == TlsClientSession::State::established) send_upgrade(conn);
-  if (tls_plaintext_.empty()) return 0;
+  if (tls_plaintext_.empty()) return Handled::keep_socket;
   // The frame reader and upgrade parser do not keep the pointer: the scratch may be reused next read.
   return on_plaintext(conn, tls_plaintext_.data(), tls_plaintext_.size());
 }
 
-int Worker::on_tls_failure(Connection& conn) {
+Handled Worker::on_tls_failure(Connection& conn) {
   if (conn.state == Connection::State::connecting || conn.state == Connection::State::upgrading) {
     record_connect_error(conn, conn.tls->certificate_rejected() ? "tls_verify_failed" : "tls_error");
-    return -1;
+    return Handled::close_socket;
   }
   // A broken TLS session can carry no Close frame: count it and close the socket.
   if (!conn.protocol_error_seen) {
     conn.protocol_error_seen = true;
     ++stats_.protocol_errors["tls_error"];
   }
-  return -1;
+  return Handled::close_socket;
 }
 
 void Worker::queue_encrypted(Connection& conn, std::string_view plaintext) {

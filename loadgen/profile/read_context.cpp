@@ -16,8 +16,10 @@ std::string_view kind_of(const YAML::Node& node) {
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Scalar: return "a scalar";
-    default: return "nothing";
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: return "nothing";
   }
+  return "nothing";
 }
 
 }  // namespace

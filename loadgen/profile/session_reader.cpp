@@ -18,8 +18,9 @@ std::vector<std::string_view> lifetime_keys_for(Lifetime::Dist dist) {
     case Lifetime::Dist::fixed: return {"value", "mean"};
     case Lifetime::Dist::uniform: return {"min", "max"};
     case Lifetime::Dist::exponential: return {"mean"};
-    default: return {};
+    case Lifetime::Dist::none: return {};
   }
+  return {};
 }
 
 void read_lifetime(ReadContext& ctx, const YAML::Node& node, const std::string& path, Lifetime& lifetime) {
@@ -64,7 +65,8 @@ void read_lifetime(ReadContext& ctx, const YAML::Node& node, const std::string& 
     case Lifetime::Dist::exponential:
       if (!has("mean")) ctx.error(node, path, "missing key mean for dist exponential (e.g. mean: 20s)");
       break;
-    default: break;
+    case Lifetime::Dist::none:
+      break;
   }
 }
 
