@@ -1,7 +1,7 @@
 // Parses wsloadgen's argv into a Command.
 #include "cli/command_line.hpp"
 
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 #include <charconv>
 

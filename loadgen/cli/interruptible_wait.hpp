@@ -4,8 +4,8 @@
 #include <functional>
 #include <thread>
 
-#include "engine/monotonic_clock.hpp"
 #include "profile/profile.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 namespace {

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <optional>
 
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 namespace {

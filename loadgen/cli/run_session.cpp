@@ -9,7 +9,6 @@
 #include "cli/progress_line.hpp"
 #include "cli/progress_reporter.hpp"
 #include "cli/signal_watcher.hpp"
-#include "engine/monotonic_clock.hpp"
 #include "engine/open_fd_count.hpp"
 #include "report/html_report.hpp"
 #include "report/junit_xml.hpp"
@@ -17,6 +16,7 @@
 #include "report/timeseries_csv.hpp"
 #include "verdict/threshold_checks.hpp"
 #include "verdict/verdict_lines.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
 namespace {

@@ -7,10 +7,10 @@
 #include "cli/exit_codes.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/run_session.hpp"
-#include "engine/monotonic_clock.hpp"
 #include "engine/open_fd_count.hpp"
 #include "metrics/run_identity.hpp"
 #include "monitor/process_sample.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
 namespace {

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/interruptible_wait.hpp"
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "profile/enum_names.hpp"
 #include "stats/run_stats.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 

@@ -7,8 +7,8 @@
 
 #include "engine/close_steps.hpp"
 #include "monitor/client_end.hpp"
-#include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
+#include "vocabulary/enum_names.hpp"
 #include "wire/frame_reader.hpp"
 #include "wire/tls_client_session.hpp"
 #include "wire/upgrade_response.hpp"

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "engine/monotonic_clock.hpp"
 #include "plan/close_mix_picker.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
 namespace {

@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "engine/message_payload.hpp"
-#include "engine/monotonic_clock.hpp"
 #include "engine/socket_actions.hpp"
 #include "engine/worker.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 #include "wire/frame_writer.hpp"
 #include "wire/opcode.hpp"
 

@@ -7,9 +7,9 @@
 
 #include "engine/connect_error_reason.hpp"
 #include "engine/message_payload.hpp"
-#include "engine/monotonic_clock.hpp"
 #include "engine/socket_actions.hpp"
 #include "engine/worker.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 #include "wire/frame_writer.hpp"
 #include "wire/opcode.hpp"
 #include "wire/upgrade_request.hpp"

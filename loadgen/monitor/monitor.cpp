@@ -5,11 +5,11 @@
 
 #include <algorithm>
 
-#include "engine/monotonic_clock.hpp"
 #include "monitor/metrics_scrape.hpp"
 #include "monitor/prometheus_text.hpp"
 #include "monitor/server_sockets.hpp"
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
+#include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
 namespace {

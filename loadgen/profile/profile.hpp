@@ -8,20 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "profile/close_pattern.hpp"
-#include "profile/duration.hpp"
+#include "vocabulary/close_pattern.hpp"
+#include "vocabulary/duration.hpp"
+#include "wire/tls_options.hpp"
 
 namespace wsl {
-
-struct TlsOptions {
-  std::string ca_file;
-  std::string cert_file;
-  std::string key_file;
-  std::string server_name;
-  bool insecure_skip_verify = false;
-
-  bool operator==(const TlsOptions&) const = default;
-};
 
 struct Header {
   std::string name;

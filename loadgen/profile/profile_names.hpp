@@ -1,8 +1,8 @@
 // The spellings of the profile's own enumerations (the close patterns' are in profile/close_pattern.hpp).
 #pragma once
 
-#include "profile/enum_names.hpp"
 #include "profile/profile.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 namespace {

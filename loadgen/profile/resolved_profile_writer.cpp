@@ -3,7 +3,7 @@
 
 #include "profile/load_profile.hpp"
 #include "profile/profile_names.hpp"
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 namespace {

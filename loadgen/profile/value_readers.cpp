@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "profile/did_you_mean.hpp"
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 namespace {

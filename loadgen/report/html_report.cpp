@@ -8,8 +8,8 @@
 #include "report/html_style.hpp"
 #include "report/html_tables.hpp"
 #include "report/html_text.hpp"
-#include "report/human_units.hpp"
 #include "report/report_charts.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 namespace {

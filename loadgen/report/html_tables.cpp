@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "report/human_units.hpp"
 #include "report/html_text.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 namespace {

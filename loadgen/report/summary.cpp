@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "report/human_units.hpp"
 #include "report/text_table.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 

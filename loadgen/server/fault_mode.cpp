@@ -1,7 +1,7 @@
 // Parsing and validation of the reference server's `--fault` words (pure, no I/O).
 #include "server/fault_mode.hpp"
 
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 #include <cctype>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "profile/profile.hpp"
+#include "vocabulary/duration.hpp"
 
 namespace wsl {
 

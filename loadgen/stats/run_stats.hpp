@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "profile/enum_names.hpp"
-#include "profile/profile.hpp"
 #include "stats/latency_histogram.hpp"
+#include "vocabulary/close_pattern.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "profile/enum_names.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 

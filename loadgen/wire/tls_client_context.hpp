@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "profile/profile.hpp"
+#include "wire/tls_options.hpp"
 
 struct ssl_ctx_st;
 

@@ -1,7 +1,7 @@
 // Tests the human-readable formatting of durations and byte sizes.
 #include <gtest/gtest.h>
 
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 namespace wsl {
 namespace {

@@ -1,7 +1,7 @@
 // Unit syntax of profiles: durations, rates and sizes, both directions, and the messages for bad input.
 #include <gtest/gtest.h>
 
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 namespace {

@@ -1,5 +1,5 @@
 // Parses and prints the unit syntax of profiles: durations, rates and sizes.
-#include "profile/units.hpp"
+#include "vocabulary/units.hpp"
 
 #include <cctype>
 #include <charconv>

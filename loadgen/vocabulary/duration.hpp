@@ -2,10 +2,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 namespace wsl {
 
 using Duration = std::chrono::nanoseconds;
 using namespace std::chrono_literals;
+
+// A duration in the engine's integer nanoseconds.
+inline int64_t to_ns(Duration d) { return d.count(); }
 
 }  // namespace wsl

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "profile/profile.hpp"
+#include "vocabulary/duration.hpp"
 
 namespace wsl {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "profile/duration.hpp"
-#include "profile/enum_names.hpp"
+#include "vocabulary/duration.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 

@@ -1,5 +1,5 @@
 // Auto-scaled, three-significant-digit formatting of durations and byte sizes.
-#include "report/human_units.hpp"
+#include "vocabulary/human_units.hpp"
 
 #include <cstdio>
 

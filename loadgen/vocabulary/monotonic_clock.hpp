@@ -1,13 +1,12 @@
-// The one clock the engine measures with: monotonic nanoseconds, immune to wall-clock jumps.
+// The one clock the generator measures with: monotonic nanoseconds, immune to wall-clock jumps.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 
-namespace wsl {
+#include "vocabulary/duration.hpp"
 
-// Profile durations in the engine's integer nanoseconds.
-inline int64_t to_ns(std::chrono::nanoseconds d) { return d.count(); }
+namespace wsl {
 
 inline int64_t monotonic_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

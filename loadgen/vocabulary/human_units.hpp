@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "profile/profile.hpp"
+#include "vocabulary/duration.hpp"
 
 namespace wsl {
 
