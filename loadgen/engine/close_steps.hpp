@@ -14,6 +14,7 @@ namespace wsl {
 enum class CloseStep : uint8_t {
   none,                   // not closing: the connection is opening or open
   awaiting_close_reply,   // our Close is sent; waiting for the server's
+  sending_after_close,    // data_after_close: our Close is sent, and data frames follow it while the reply is awaited
   awaiting_server_fin,    // Closes exchanged, or our FIN sent: waiting for the server to close TCP (RFC 6455 §7.1.1)
   answered_server_close,  // the server began the close (or broke the protocol) and we answered: waiting for its FIN
   holding_silent,         // close_timeout, stall: the socket is neither read nor written until the hold ends
@@ -23,8 +24,8 @@ enum class CloseStep : uint8_t {
   last = dropping,
 };
 inline constexpr EnumNames<CloseStep> kCloseStepNames = {
-    "none",         "awaiting_close_reply", "awaiting_server_fin",   "answered_server_close",
-    "holding_silent", "holding_reading",    "awaiting_server_close", "dropping"};
+    "none",           "awaiting_close_reply", "sending_after_close",   "awaiting_server_fin", "answered_server_close",
+    "holding_silent", "holding_reading",      "awaiting_server_close", "dropping"};
 static_assert(names_complete<CloseStep>(kCloseStepNames));
 constexpr const char* to_string(CloseStep s) { return name_in(kCloseStepNames, s); }
 
@@ -52,7 +53,8 @@ enum class CloseAction : uint8_t {
   try_drop,      // send the pending FIN or RST once what was queued is written (an RST waits, bounded, for acks too)
   probe_tcp,     // ask the kernel whether the server ended TCP (a socket that is not read cannot tell otherwise):
                  // if it did, that is a server_ended_tcp event; if not, probe again later
-  last = probe_tcp,
+  send_data,     // the next data frame after our Close; the probe comes back one `interval` later
+  last = send_data,
 };
 
 // Which side closed TCP once our close was under way, for the run's counts.
@@ -103,6 +105,18 @@ constexpr CloseReaction awaiting_close_reply(E event) {
     case E::written: return {S::awaiting_close_reply};
   }
   return {S::awaiting_close_reply};
+}
+
+// data_after_close: our Close is out and a data frame follows it every interval until the server answers.
+constexpr CloseReaction sending_after_close(E event) {
+  switch (event) {
+    case E::close_frame: return {S::awaiting_server_fin};  // answered: no more data; same deadline (the hold)
+    case E::server_ended_tcp: return {S::sending_after_close, O::server_closed_first};
+    case E::deadline: return {S::sending_after_close, O::timed_out, A::end_tcp};  // no answer within the hold
+    case E::probe: return {S::sending_after_close, {}, A::send_data};
+    case E::written: return {S::sending_after_close};
+  }
+  return {S::sending_after_close};
 }
 
 // The close handshake is done (or our FIN is out): the server should close TCP first.
@@ -190,6 +204,7 @@ constexpr CloseReaction react(CloseStep step, CloseEvent event, const CloseFacts
   switch (step) {
     case CloseStep::none: return close_steps::none(event);
     case CloseStep::awaiting_close_reply: return close_steps::awaiting_close_reply(event);
+    case CloseStep::sending_after_close: return close_steps::sending_after_close(event);
     case CloseStep::awaiting_server_fin: return close_steps::awaiting_server_fin(event, facts);
     case CloseStep::answered_server_close: return close_steps::answered_server_close(event);
     case CloseStep::holding_silent: return close_steps::holding_silent(event);

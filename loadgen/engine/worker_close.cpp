@@ -25,6 +25,16 @@ constexpr int64_t kDrainRecheckNs = 1'000'000;
 // fine enough to time the server, coarse enough to hold thousands of sockets cheaply.
 int64_t probe_interval_ns(Duration hold) { return std::clamp<int64_t>(to_ns(hold) / 20, 20'000'000, 1'000'000'000); }
 
+// What data_after_close sends after its Close: text, so a server that echoes it is told apart from the session's
+// own messages (which it may still be echoing when our Close arrives).
+constexpr std::string_view kDataAfterClose = "wsloadgen: data after close";
+
+// When the next data frame after the Close is due: a whole number of intervals after the close was due.
+int64_t next_data_after_close_ns(int64_t intended_ns, int64_t now_ns, Duration interval) {
+  const int64_t step = to_ns(interval);
+  return intended_ns + ((now_ns - intended_ns) / step + 1) * step;
+}
+
 uint8_t data_opcode(const MessagesSpec& messages) {
   return messages.payload == MessagesSpec::Payload::text ? opcode::text : opcode::binary;
 }
@@ -88,6 +98,14 @@ void Worker::begin_close(Connection& conn, const CloseChoice& choice, int64_t in
     case ClosePattern::server_close:
       conn.close_step = CloseStep::awaiting_server_close;
       conn.deadline_ns = hold_deadline;
+      break;
+    case ClosePattern::data_after_close:
+      // The Close, and the first data frame right behind it; the rest follow every interval (the probe).
+      queue_frame(conn, opcode::close, true, close_frame);
+      queue_frame(conn, opcode::text, true, kDataAfterClose);
+      conn.close_step = CloseStep::sending_after_close;
+      conn.deadline_ns = hold_deadline;
+      conn.next_probe_ns = next_data_after_close_ns(intended_ns, intended_ns, choice.interval);
       break;
   }
   if (conn.state != Connection::State::ended) rearm(conn);
@@ -178,6 +196,15 @@ void Worker::on_close_frame(Connection& conn, const CloseFrame& close, int64_t n
 }
 
 void Worker::on_message_while_closing(Connection& conn, std::string_view payload, int64_t now_ns) {
+  if (conn.close_choice && conn.close_choice->pattern == ClosePattern::data_after_close && payload == kDataAfterClose) {
+    // The server acted on data that followed our Close, which RFC 6455 (§1.4, §5.5.1) has it discard.
+    ++stats_.messages_received;
+    if (!conn.protocol_error_seen) {
+      conn.protocol_error_seen = true;
+      ++stats_.protocol_errors["echoed_data_after_close"];
+    }
+    return;
+  }
   // Data the server had in flight when our close began: counted like any message.
   count_message(conn, payload, now_ns);
 }
@@ -244,6 +271,10 @@ void Worker::close_event(Connection& conn, CloseEvent event, int64_t now_ns, con
     case CloseAction::probe_tcp:
       if (peer_end(conn.fd) != PeerEnd::none) return on_server_ended_tcp(conn, now_ns);
       conn.next_probe_ns = now_ns + probe_interval_ns(conn.close_choice->hold);
+      return;
+    case CloseAction::send_data:
+      queue_frame(conn, opcode::text, true, kDataAfterClose);
+      conn.next_probe_ns = next_data_after_close_ns(conn.intended_close_ns, now_ns, conn.close_choice->interval);
       return;
   }
 }

@@ -28,7 +28,8 @@ enum class ClosePattern {
   handshake_abort,
   mid_message,
   invalid_close,
-  last = invalid_close,
+  data_after_close,
+  last = data_after_close,
 };
 inline constexpr int kClosePatternCount = int(kEnumCount<ClosePattern>);
 
@@ -51,6 +52,7 @@ struct CloseChoice {
   int code = 1000;           // the row's default_code unless the entry gives one
   std::string reason;
   Duration hold = 30s;
+  Duration interval = 100ms;
   AbortPoint at = AbortPoint::before_response;
   DropBy by = DropBy::fin;
 
@@ -58,7 +60,7 @@ struct CloseChoice {
 };
 
 // The settings a close-mix entry may give besides `pattern` and `weight`, in the order they are written.
-enum class CloseSetting { code, reason, hold, at, by, last = by };
+enum class CloseSetting { code, reason, hold, at, by, interval, last = interval };
 
 // How a setting's value is read and written: a new setting of an existing kind needs no reader or writer code.
 enum class CloseSettingKind { close_code, close_reason, duration, abort_point, drop_by, last = drop_by };
@@ -77,6 +79,7 @@ inline constexpr std::array<CloseSettingInfo, kEnumCount<CloseSetting>> kCloseSe
     {CloseSetting::hold, "hold", CloseSettingKind::duration, &CloseChoice::hold},
     {CloseSetting::at, "at", CloseSettingKind::abort_point},
     {CloseSetting::by, "by", CloseSettingKind::drop_by},
+    {CloseSetting::interval, "interval", CloseSettingKind::duration, &CloseChoice::interval, /*zero_allowed=*/false},
 }};
 
 // A set of settings, written as a list in the table below.
@@ -105,7 +108,8 @@ enum class TimeWaitSide {
 enum class RfcBreach {
   none,
   close_frame,  // in its Close frame: the code and reason it is given are sent unchecked
-  last = close_frame,
+  data_after_close,  // data frames after its Close (RFC 6455 §5.5.1), to see whether the server acts on them
+  last = data_after_close,
 };
 
 struct ClosePatternInfo {
@@ -138,6 +142,9 @@ inline constexpr std::array<ClosePatternInfo, kEnumCount<ClosePattern>> kRows = 
     {P::mid_message,         "mid_message",         {S::by},                       1000, R::none,        T::by_drop, false},
     // RFC 6455 forbids sending 1005 on the wire, so it is the natural default for a deliberately invalid close.
     {P::invalid_close,       "invalid_close",       {S::code, S::reason},          1005, R::close_frame, T::server, false},
+    // Waits up to `hold` for the reply, sending data every `interval`; a healthy server answers at once.
+    {P::data_after_close,    "data_after_close",    {S::code, S::reason, S::hold, S::interval},
+                                                                                   1000, R::data_after_close, T::server, false},
 }};
 
 constexpr bool rows_in_enum_order() {

@@ -71,6 +71,18 @@ TEST(ClosePatternTable, OnlyAPatternThatBreaksTheRfcOnPurposeMaySendAReservedCod
   }
 }
 
+TEST(ClosePatternTable, DataAfterCloseSendsEveryIntervalAboveZero) {
+  const ProfileLoadResult given = load_mix("{pattern: data_after_close, hold: 3s, interval: 250ms}");
+  ASSERT_TRUE(given.profile);
+  EXPECT_EQ(given.profile->close.mix[0].interval, Duration(250ms));
+  EXPECT_EQ(load_mix("{pattern: data_after_close}").profile->close.mix[0].interval, Duration(100ms));
+  const ProfileLoadResult zero = load_mix("{pattern: data_after_close, interval: 0s}");
+  ASSERT_EQ(zero.errors.size(), 1u);
+  EXPECT_EQ(zero.errors[0].message, "expected a duration greater than zero");
+  EXPECT_EQ(describe(ClosePattern::data_after_close).breaks_rfc, RfcBreach::data_after_close);
+  EXPECT_FALSE(load_mix("{pattern: data_after_close, code: 1005}").profile) << "its Close frame itself is valid";
+}
+
 TEST(ClosePatternTable, TheResolvedProfileWritesTheSettingsAPatternTakesAndReadsBackTheSame) {
   for (const ClosePatternInfo& pattern : kClosePatterns) {
     std::string entry = "{pattern: " + std::string(pattern.name);

@@ -41,6 +41,12 @@ const Row kMachine[] = {
     {S::awaiting_close_reply, E::probe, {S::awaiting_close_reply}},
     {S::awaiting_close_reply, E::written, {S::awaiting_close_reply}},
 
+    {S::sending_after_close, E::close_frame, {S::awaiting_server_fin}},
+    {S::sending_after_close, E::server_ended_tcp, {S::sending_after_close, O::server_closed_first}},
+    {S::sending_after_close, E::deadline, {S::sending_after_close, O::timed_out, A::end_tcp}},
+    {S::sending_after_close, E::probe, {S::sending_after_close, {}, A::send_data}},
+    {S::sending_after_close, E::written, {S::sending_after_close}},
+
     {S::awaiting_server_fin, E::close_frame, {S::awaiting_server_fin}},
     {S::awaiting_server_fin, E::server_ended_tcp, {S::awaiting_server_fin, O::completed, A::none, T::server}},
     {S::awaiting_server_fin, E::deadline, {S::awaiting_server_fin, O::server_never_closed, A::end_tcp, T::client}},
@@ -152,6 +158,21 @@ TEST(CloseFlows, CleanAgainstAServerThatDropsTheConnection) {
   Close c(S::awaiting_close_reply);
   c.on(E::server_ended_tcp);
   EXPECT_EQ(c.outcome(), O::server_closed_first);
+}
+
+TEST(CloseFlows, DataAfterCloseSendsDataUntilTheServerAnswers) {
+  Close c(S::sending_after_close);  // Worker::begin_close: our Close and a first data frame are out
+  c.on(E::probe).on(E::probe).on(E::close_frame).on(E::probe).on(E::server_ended_tcp);
+  EXPECT_EQ(c.actions(), (std::vector<A>{A::send_data, A::send_data})) << "nothing once the server answered";
+  EXPECT_EQ(c.outcome(), O::completed);
+  EXPECT_EQ(c.closers(), std::vector<T>{T::server});
+}
+
+TEST(CloseFlows, DataAfterCloseAgainstAServerThatNeverAnswers) {
+  Close c(S::sending_after_close);
+  c.on(E::probe).on(E::deadline);
+  EXPECT_EQ(c.outcome(), O::timed_out);
+  EXPECT_EQ(c.actions().back(), A::end_tcp);
 }
 
 TEST(CloseFlows, ServerCloseAnswersTheServer) {

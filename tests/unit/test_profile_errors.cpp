@@ -85,8 +85,8 @@ TEST(ProfileErrors, OutOfRangeValues) {
 TEST(ProfileErrors, EnumValuesSuggestTheIntendedOne) {
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: rts}]}\n"),
             "t.yaml:2:25: close.mix[0].pattern: expected one of clean, close_no_wait, fin, rst, close_timeout, "
-            "stall, ignore_server_close, server_close, handshake_abort, mid_message, invalid_close, got \"rts\"; "
-            "did you mean rst?");
+            "stall, ignore_server_close, server_close, handshake_abort, mid_message, invalid_close, "
+            "data_after_close, got \"rts\"; did you mean rst?");
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: handshake_abort, at: mid}]}\n"),
             "t.yaml:2:46: close.mix[0].at: expected one of before_request, mid_request, before_response, got \"mid\"");
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: mid_message, by: rts}]}\n"),
@@ -105,7 +105,7 @@ TEST(ProfileErrors, CloseMixRules) {
             "1000-1003, 1007-1014, 3000-4999); use pattern invalid_close to send it on purpose");
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: rst, hold: 5s}]}\n"),
             "t.yaml:2:30: close.mix[0].hold: hold does not apply to pattern rst (it applies to close_timeout, "
-            "stall, ignore_server_close, server_close)");
+            "stall, ignore_server_close, server_close, data_after_close)");
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{weight: 1}]}\n"),
             "t.yaml:2:15: close.mix[0]: missing key pattern (one of clean, rst, fin, close_timeout, ...)");
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: rst, weight: 0}, {pattern: fin, weight: 0}]}\n"),

@@ -13,6 +13,10 @@ Prints "listening on ws://127.0.0.1:PORT/" once ready, serves until SIGTERM/SIGI
 Modes (repeatable): close-reply (default), no-close-reply, server-close-after=SECONDS, no-reply-to-ping,
 leak-on-abort (a connection whose client left without a Close frame is never closed: its socket stays
 in CLOSE_WAIT and its fd open, the classic unreleased-socket leak, as a positive control for the monitor).
+Three modes misbehave when data follows a client's Close frame, which RFC 6455 has a server discard:
+close-reply-after=SECONDS (answer the Close only after SECONDS), echo-after-close (echo data frames that
+follow the Close; with close-reply-after they are echoed until the answer goes), and 1002-on-data-after-close
+(answer the Close only if nothing follows it in the same read, and answer data after it with a Close 1002).
 
 FILE: {"version": 1, "modes": [...], "port": P, "started_at": MONO, "connections": [record, ...]}
 in accept order; see new_record() for a record's fields and record_frame() for a frame's.
@@ -234,10 +238,16 @@ class Behaviour:
         self.reply_to_ping = "no-reply-to-ping" not in self.modes
         self.server_close_after = None
         self.leak_on_abort = "leak-on-abort" in self.modes
+        self.close_reply_after = 0.0
+        self.echo_after_close = "echo-after-close" in self.modes
+        self.fail_data_after_close = "1002-on-data-after-close" in self.modes
         for mode in self.modes:
             if mode.startswith("server-close-after="):
                 self.server_close_after = float(mode.split("=", 1)[1])
-            elif mode not in ("close-reply", "no-close-reply", "no-reply-to-ping", "leak-on-abort"):
+            elif mode.startswith("close-reply-after="):
+                self.close_reply_after = float(mode.split("=", 1)[1])
+            elif mode not in ("close-reply", "no-close-reply", "no-reply-to-ping", "leak-on-abort",
+                              "echo-after-close", "1002-on-data-after-close"):
                 raise ValueError(f"unknown mode {mode!r}")
         if "close-reply" in self.modes and not self.close_reply:
             raise ValueError("close-reply and no-close-reply contradict each other")
@@ -289,6 +299,7 @@ class Connection:
         self.watching_write = False
         self.message_opcode = None       # opcode of the fragmented message being assembled
         self.message_parts = []
+        self.pending_close_reply = None  # 1002-on-data-after-close: the code to answer with if no data follows
         self.ended = False
         self.index = None
 
@@ -439,11 +450,15 @@ class Oracle:
         while True:
             parsed = parse_frame(conn.inbuf)
             if parsed is None:
-                return
+                break
             header, payload, used = parsed
             del conn.inbuf[:used]
             self.record_frame(conn, header, payload)
             self.react_to_frame(conn, header, payload)
+        if conn.pending_close_reply is not None and self.behaviour.fail_data_after_close:
+            # Nothing followed the Close in this read: answer it after all.
+            code, conn.pending_close_reply = conn.pending_close_reply, None
+            self.answer_client_close(conn, code)
 
     def record_frame(self, conn, header, payload):
         """Frame fields: t, opcode, fin, masked, rsv, length, then close_code/reason_hex/reason for Close
@@ -463,6 +478,8 @@ class Oracle:
         opcode = header["opcode"]
         if opcode == OP_CLOSE:
             self.on_client_close(conn, header, payload)
+        elif conn.close_received and not conn.close_sent and opcode in DATA_OPCODES:
+            self.on_data_after_close(conn, header, payload)
         elif conn.close_sent or conn.close_received:
             return  # nothing but a Close reply may follow a Close
         elif opcode in DATA_OPCODES:
@@ -486,10 +503,34 @@ class Oracle:
         conn.close_received = True
         if not self.behaviour.close_reply or not first_close:
             return
+        if conn.close_sent:
+            conn.shutdown_after_flush = True
+            return
+        code = close_reply_code(header, payload)
+        if self.behaviour.fail_data_after_close:
+            conn.pending_close_reply = code  # decided once the rest of this read is seen
+        elif self.behaviour.close_reply_after:
+            self.schedule(self.behaviour.close_reply_after, conn,
+                          lambda c: self.answer_client_close(c, code, flush_now=True))
+        else:
+            self.answer_client_close(conn, code)
+
+    def answer_client_close(self, conn, code, flush_now=False):
+        """Answer the client's Close and close TCP first; while reading, the reader flushes once it has all."""
         if not conn.close_sent:
-            code = close_reply_code(header, payload)
             self.send_close(conn, code, b"")
         conn.shutdown_after_flush = True
+        if flush_now:
+            self.flush(conn)
+
+    def on_data_after_close(self, conn, header, payload):
+        """A data frame after the client's Close, before the oracle answered it: discarded, unless a mode
+        has the oracle act on it."""
+        if self.behaviour.fail_data_after_close:
+            conn.pending_close_reply = None
+            self.answer_client_close(conn, 1002)
+        elif self.behaviour.echo_after_close:
+            self.collect_message(conn, header, payload)
 
     def start_server_close(self, conn):
         if conn.close_sent or conn.close_received:
