@@ -15,19 +15,21 @@
 #include "report/junit_xml.hpp"
 #include "report/report_files.hpp"
 #include "report/timeseries_csv.hpp"
+#include "verdict/reap_check.hpp"
 #include "verdict/threshold_checks.hpp"
 #include "verdict/verdict_lines.hpp"
 
 namespace wsl {
 namespace {
 
-// Samples behind each median of the verdict: enough to ignore one spike, quick to take.
-constexpr int kWindowSamples = 5;
-constexpr Duration kWindowSpacing = 100ms;
+// How often the second half of a settle is sampled: every sample there goes into the block's level.
+constexpr Duration kSettleSampleSpacing = 100ms;
+// The baseline before load: enough samples to ignore one spike, quick to take.
+constexpr int kBaselineSamples = 5;
 
 bool is_headline_resource(const std::string& name) {
   return name == "fds" || name == "sockets" || name == "sockets.close_wait" || name == "rss" ||
-         name.rfind("scrape:", 0) == 0;
+         name.rfind("scrape:", 0) == 0 || name.rfind("reap.", 0) == 0;
 }
 
 unsigned worker_count(const Profile& profile) {
@@ -35,15 +37,15 @@ unsigned worker_count(const Profile& profile) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Takes a burst of samples and returns the window they span.
-SampleWindow sample_window(Monitor& monitor, const std::atomic<bool>& interrupted) {
+// Samples every kSettleSampleSpacing from now until `until_ns` (at least `at_least` samples) and returns the window.
+SampleWindow sample_until(Monitor& monitor, int64_t until_ns, int at_least, const std::atomic<bool>& interrupted) {
   SampleWindow window;
-  for (int i = 0; i < kWindowSamples; ++i) {
-    if (i > 0) std::this_thread::sleep_for(kWindowSpacing);
+  for (int i = 0;; ++i) {
     const int64_t at = monitor.sample_now().at_ns;
     if (i == 0) window.from_ns = at;
     window.to_ns = at;
-    if (interrupted) break;
+    if (interrupted || (i + 1 >= at_least && monotonic_now_ns() + kSettleSampleSpacing.count() > until_ns)) break;
+    std::this_thread::sleep_for(kSettleSampleSpacing);
   }
   return window;
 }
@@ -62,11 +64,11 @@ int RunSession::run() {
   if (int code = start_telemetry(); code != kExitPassed) return code;
   ProgressReporter progress(command_.progress, [this] { return progress_text(); });
 
-  if (monitor_) baseline_ = sample_window(*monitor_, interrupted_);
+  if (monitor_) baseline_ = sample_until(*monitor_, 0, kBaselineSamples, interrupted_);
   auto own_fds = [this] { return monitor_ ? monitor_->between_samples(count_open_fds) : count_open_fds(); };
   summary_.generator_fds_before = own_fds();
   const int64_t start_ns = monotonic_now_ns();
-  if (int code = run_cycles(); code != kExitPassed) return code;
+  if (int code = run_blocks(); code != kExitPassed) return code;
   summary_.elapsed = Duration(monotonic_now_ns() - start_ns);
   progress.stop();
   load_recorder_->stop();
@@ -80,9 +82,11 @@ int RunSession::run() {
     checks_ = report.checks;
     finished_ = true;
   }
-  print_and_write(report);
+  const std::string unwritten = print_and_write(report);
   // Another signal while lingering ends the linger at once.
   telemetry_.finish([this, seen = signals_.load()] { return signals_.load() > seen; });
+  // A report that could not be written is evidence lost: never a green run.
+  if (!unwritten.empty() && report.exit_code == kExitPassed) return kExitCannotProceed;
   return report.exit_code;
 }
 
@@ -95,12 +99,13 @@ void RunSession::on_signal(int count) {
   if (current_pool_) current_pool_->request_stop(stop_level_);
 }
 
-int RunSession::run_cycles() {
-  // Each cycle is one pass over the phases, then a settle; identical cycles make the trend comparable.
-  Profile one_cycle = profile_;
-  one_cycle.cycles = 1;
-  for (uint32_t cycle = 0; cycle < profile_.cycles && !interrupted_; ++cycle) {
-    WorkerPool pool(one_cycle, prepared_.target, command_.shard_index, command_.shard_count, workers_);
+int RunSession::run_blocks() {
+  // Each block is one pass over the phases (with attribution, one pattern alone), then a settle; identical
+  // blocks make the levels after them comparable.
+  for (const BlockPlan& block : plan_blocks(profile_)) {
+    if (interrupted_) break;
+    const Profile block_profile_ = block_profile(profile_, block);  // the pool's schedule reads it
+    WorkerPool pool(block_profile_, prepared_.target, command_.shard_index, command_.shard_count, workers_);
     if (monitor_ && monitor_->target().port) pool.set_reclaim_tracker(&reclaims_);
     std::string error;
     if (!pool.init(&error)) {
@@ -113,23 +118,37 @@ int RunSession::run_cycles() {
       if (stop_level_ != StopRequest::none) pool.request_stop(stop_level_);
     }
     // A common start a little ahead, so every worker's schedule begins at the same instant.
-    const RunStats cycle_stats = pool.run(monotonic_now_ns() + 20'000'000);
+    const RunStats block_stats = pool.run(monotonic_now_ns() + 20'000'000);
     {
       std::lock_guard<std::mutex> lock(pool_mutex_);
-      summary_.stats.merge(cycle_stats);
+      summary_.stats.merge(block_stats);
       current_pool_ = nullptr;
     }
-    pool.release();  // every socket of the cycle is closed before the server is judged
+    pool.release();  // every socket of the block is closed before the server is judged
     if (interrupted_) break;
-    current_cycle_ = ++summary_.cycles_completed;
-    if (monitor_) {
-      wait_unless(profile_.checks.leak.settle - kWindowSpacing * (kWindowSamples - 1),
-                  [this] { return interrupted_.load(); });
-      if (!interrupted_) settled_.push_back(sample_window(*monitor_, interrupted_));
-      update_provisional_verdicts();
-    }
+    if (block.last_of_cycle) current_cycle_ = ++summary_.cycles_completed;
+    if (monitor_) settle_after(block, block_stats);
   }
   return kExitPassed;
+}
+
+void RunSession::settle_after(const BlockPlan& block, const RunStats& block_stats) {
+  // The first half of the settle lets the server finish its closes; every sample of the second half goes into
+  // the block's level, so a GC heap's sawtooth averages out instead of deciding the verdict.
+  const int64_t end_ns = monotonic_now_ns() + profile_.checks.leak.settle.count();
+  wait_unless(profile_.checks.leak.settle / 2, [this] { return interrupted_.load(); });
+  if (interrupted_) return;
+  settled_.push_back(sample_until(*monitor_, end_ns, kBaselineSamples, interrupted_));
+  LoadBlock load;
+  load.cycle = block.cycle;
+  load.group = block.pattern ? to_string(*block.pattern) : "all";
+  load.warmup = block.warmup;
+  // Every shard runs the same share of the same schedule against the same server, so the server saw about
+  // shard_count times this shard's closes.
+  for (const PatternStats& p : block_stats.patterns) load.connections_closed += double(p.started);
+  load.connections_closed *= command_.shard_count;
+  blocks_.push_back(load);
+  update_provisional_verdicts();
 }
 
 void RunSession::collect_reclaims() {
@@ -153,6 +172,7 @@ RunReport RunSession::judge() {
   report.summary = &summary_;
   report.load = load_;  // the recorder has stopped: no lock needed
   report.checks = evaluate_threshold_checks(profile_.checks, summary_.stats);
+  if (monitor_ && monitor_->target().pid) report.checks.push_back(server_alive_check(server_ending()));
   for (const auto& check : report.checks) summary_.check_lines.push_back(check.line());
   add_leak_verdict(report);
   bool passed = !fails_run(overall_verdict(report.verdicts));
@@ -163,18 +183,27 @@ RunReport RunSession::judge() {
 }
 
 void RunSession::add_leak_verdict(RunReport& report) {
+  // Dead peers are judged from what the generator saw of each held connection: no monitor needed.
+  std::vector<ResourceVerdict> reaps = judge_reaps(summary_.stats, profile_.checks.reap, interrupted_);
   if (!monitor_) {
-    report.overall_leak_verdict = "not monitored";
     report.monitor_note = prepared_.monitor_note;
     summary_.check_lines.push_back("leak verdict: not monitored (" + prepared_.monitor_note + ")");
+    report.overall_leak_verdict = "not monitored";
+    if (reaps.empty()) return;
+    report.verdicts = std::move(reaps);
+    for (const auto& line : verdict_lines(report.verdicts)) summary_.check_lines.push_back(line);
+    report.overall_leak_verdict = to_string(overall_verdict(report.verdicts));
+    summary_.check_lines.push_back(overall_verdict_line(report.verdicts));
     return;
   }
   report.monitored = true;
   report.series = monitor_->series();
   report.baseline = baseline_;
   report.settled = settled_;
-  report.verdicts = judge_resources(collect_leak_evidence(report.series, baseline_, settled_), profile_.checks.leak,
-                                    monitor_->target_lost());
+  report.blocks = blocks_;
+  report.verdicts = judge_resources(collect_leak_evidence(report.series, baseline_, settled_), blocks_,
+                                    profile_.checks.leak, monitor_->target_lost());
+  for (ResourceVerdict& reap : reaps) report.verdicts.push_back(std::move(reap));
   report.overall_leak_verdict = to_string(overall_verdict(report.verdicts));
   // One screen: every resource that did not pass, and the headline ones even when they did;
   // the overall line still counts them all.
@@ -182,12 +211,22 @@ void RunSession::add_leak_verdict(RunReport& report) {
   for (const auto& v : report.verdicts)
     if (v.verdict != Verdict::pass || is_headline_resource(v.resource)) shown.push_back(v);
   for (const auto& line : verdict_lines(shown)) summary_.check_lines.push_back(line);
+  for (const auto& line : pattern_lines(report.verdicts)) summary_.check_lines.push_back(line);
   if (std::string problem = monitor_->scrape_problem(); !problem.empty())
     summary_.check_lines.push_back("INCONCLUSIVE " + problem);
   summary_.check_lines.push_back(overall_verdict_line(report.verdicts));
 }
 
-void RunSession::print_and_write(const RunReport& report) {
+std::optional<std::string> RunSession::server_ending() {
+  std::optional<std::string> lost = monitor_->target_lost();
+  if (!lost) return lost;
+  // Our own child can tell how it ended; any other process only that it is gone.
+  if (prepared_.embedded)
+    if (std::optional<std::string> how = prepared_.embedded->how_it_ended()) *lost += " (" + *how + ")";
+  return lost;
+}
+
+std::string RunSession::print_and_write(const RunReport& report) {
   if (prepared_.embedded) {
     const std::string account = prepared_.embedded->stop();
     if (!account.empty()) std::cout << "embedded server saw: " << account << "\n";
@@ -202,6 +241,7 @@ void RunSession::print_and_write(const RunReport& report) {
   if (failed.empty()) std::cout << "reports: " << dir << " (report.json, junit.xml, timeseries.csv, report.html)\n";
   else std::cerr << "wsloadgen: " << failed << "\n";
   std::cout << std::flush;
+  return failed;
 }
 
 }  // namespace wsl

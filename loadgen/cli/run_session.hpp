@@ -14,6 +14,7 @@
 #include "engine/worker_pool.hpp"
 #include "monitor/monitor.hpp"
 #include "monitor/reclaim_tracker.hpp"
+#include "plan/leak_blocks.hpp"
 #include "report/report_json.hpp"
 #include "report/summary.hpp"
 #include "stats/load_point.hpp"
@@ -34,11 +35,14 @@ class RunSession {
   void record_load_point();         // the load recorder's thread
   int start_telemetry();            // kExitPassed, or kExitCannotProceed
   void update_provisional_verdicts();
-  int run_cycles();                 // kExitPassed, or kExitCannotProceed
+  int run_blocks();                 // kExitPassed, or kExitCannotProceed
+  void settle_after(const BlockPlan& block, const RunStats& block_stats);
   void collect_reclaims();
   RunReport judge();
   void add_leak_verdict(RunReport& report);
-  void print_and_write(const RunReport& report);
+  std::optional<std::string> server_ending();  // how the monitored server ended, if it did
+  // Prints the summary and writes every report; the first report that could not be written, or "".
+  std::string print_and_write(const RunReport& report);
 
   const Profile& profile_;
   const Command& command_;
@@ -73,7 +77,8 @@ class RunSession {
 
   RunSummary summary_;
   SampleWindow baseline_;
-  std::vector<SampleWindow> settled_;
+  std::vector<SampleWindow> settled_;  // per block of load that finished its settle
+  std::vector<LoadBlock> blocks_;      // likewise
 
   // Last, so they are destroyed first: their threads read everything above.
   std::unique_ptr<PeriodicTask> load_recorder_;

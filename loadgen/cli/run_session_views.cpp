@@ -125,7 +125,7 @@ void RunSession::fill_metrics_view(MetricsView& view) {
 }
 
 void RunSession::update_provisional_verdicts() {
-  auto verdicts = judge_resources(collect_leak_evidence(monitor_->series(), baseline_, settled_),
+  auto verdicts = judge_resources(collect_leak_evidence(monitor_->series(), baseline_, settled_), blocks_,
                                   profile_.checks.leak, monitor_->target_lost());
   std::lock_guard<std::mutex> lock(view_mutex_);
   verdicts_ = std::move(verdicts);

@@ -118,6 +118,13 @@ inline constexpr MetricDefinition leak_delta{"wsloadgen_leak_delta", MetricKind:
 inline constexpr MetricDefinition leak_verdict{
     "wsloadgen_leak_verdict", MetricKind::gauge, "resource,verdict",
     "1 for the resource's verdict so far (pass, leak, inconclusive), 0 for the others; final once the run finished."};
+inline constexpr MetricDefinition leak_per_connection{
+    "wsloadgen_leak_per_connection", MetricKind::gauge, "resource,pattern",
+    "Change of the resource per connection closed (after warm-up for memory); pattern=\"all\" for every pattern "
+    "together, or one close pattern in an attributed run."};
+inline constexpr MetricDefinition leak_pattern_verdict{
+    "wsloadgen_leak_pattern_verdict", MetricKind::gauge, "resource,pattern,verdict",
+    "Attributed runs: 1 for each close pattern's verdict on the resource so far, 0 for the others."};
 inline constexpr MetricDefinition check_passed{"wsloadgen_check_passed", MetricKind::gauge, "check",
                                                "At the end of the run: 1 if the threshold check passed, else 0."};
 
@@ -150,6 +157,7 @@ inline constexpr const MetricDefinition* kAllMetrics[] = {
     &metric::target_cpu,        &metric::target_scraped,
     &metric::unreclaimed,       &metric::leak_baseline,
     &metric::leak_delta,        &metric::leak_verdict,
+    &metric::leak_per_connection, &metric::leak_pattern_verdict,
     &metric::check_passed,      &metric::generator_fds,
     &metric::generator_rss,
 };

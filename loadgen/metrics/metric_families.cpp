@@ -190,6 +190,15 @@ void add_verdicts(FamilyList& out, const MetricsView& v) {
     for (Verdict verdict : kVerdicts)
       out.add(metric::leak_verdict, r.verdict == verdict ? 1 : 0,
               {{"resource", r.resource}, {"verdict", lower(to_string(verdict))}});
+    if (r.per_connection)
+      out.add(metric::leak_per_connection, *r.per_connection, {{"resource", r.resource}, {"pattern", "all"}});
+    for (const PatternShare& share : r.by_pattern) {
+      const LabelList labels = {{"resource", r.resource}, {"pattern", share.pattern}};
+      if (share.per_connection) out.add(metric::leak_per_connection, *share.per_connection, labels);
+      for (Verdict verdict : kVerdicts)
+        out.add(metric::leak_pattern_verdict, share.verdict == verdict ? 1 : 0,
+                {{"resource", r.resource}, {"pattern", share.pattern}, {"verdict", lower(to_string(verdict))}});
+    }
   }
   for (const CheckResult& check : v.checks) out.add(metric::check_passed, check.passed ? 1 : 0, {{"check", check.name}});
   if (v.finished)

@@ -30,6 +30,27 @@ enum class ClosePattern {
 };
 inline constexpr int kClosePatternCount = 11;
 
+// Patterns whose client holds the connection silently or half-closed for `hold`, leaving it to the server to give
+// the connection back: what checks.reap judges (dead peers).
+constexpr bool awaits_server_reap(ClosePattern p) {
+  switch (p) {
+    case ClosePattern::close_timeout:
+    case ClosePattern::stall:
+    case ClosePattern::ignore_server_close:
+      return true;
+    case ClosePattern::clean:
+    case ClosePattern::close_no_wait:
+    case ClosePattern::fin:
+    case ClosePattern::rst:
+    case ClosePattern::server_close:
+    case ClosePattern::handshake_abort:
+    case ClosePattern::mid_message:
+    case ClosePattern::invalid_close:
+      return false;
+  }
+  return false;
+}
+
 // Where a handshake_abort cuts the upgrade short.
 enum class AbortPoint { before_request, mid_request, before_response };
 
@@ -142,20 +163,41 @@ struct MonitorSpec {
   bool operator==(const MonitorSpec&) const = default;
 };
 
+// How the leak verdict splits the run to say which close pattern leaks (docs/verdict.md).
+enum class LeakAttribution {
+  none,      // every cycle runs the profile's mixes; rates are per connection of any pattern
+  patterns,  // each cycle runs one block per pattern of the mixes, that pattern alone, each judged on its own
+};
+
 struct LeakCheck {
   Duration settle = 10s;
   int64_t fd_delta_max = 8;
-  uint64_t rss_delta_max = 16ull << 20;
+  // The gross bound on memory growth after warm-up (from the end of the warm-up to the end of the run).
+  uint64_t rss_delta_max = 64ull << 20;
   int64_t close_wait_max = 0;
-  double rss_slope_max = double(1ull << 20);  // bytes per cycle
+  std::optional<double> rss_slope_max;  // bytes per cycle after warm-up; absent: not judged (the rate per connection is)
+  uint32_t warmup_cycles = 1;  // memory growth in these first cycles is reported, never by itself a LEAK
+  double rss_per_connection_max = 1024;  // bytes of memory growth per connection closed, after warm-up
+  LeakAttribution attribute = LeakAttribution::none;
 
   bool operator==(const LeakCheck&) const = default;
 };
 
+// Dead peers: connections of a held pattern (stall, close_timeout, ignore_server_close) must be given back by
+// the server within `within` of their close starting.
+struct ReapCheck {
+  std::optional<Duration> within;  // absent: not checked
+
+  bool operator==(const ReapCheck&) const = default;
+};
+
 struct Checks {
   LeakCheck leak;
+  ReapCheck reap;
   double handshake_error_ratio_max = 0.001;
   Duration handshake_p99_max = 250ms;
+  // Open connections the server ended without a Close frame (outside the held patterns, which expect it).
+  uint64_t dropped_by_server_max = 0;
 
   bool operator==(const Checks&) const = default;
 };
@@ -206,5 +248,6 @@ struct Profile {
 const char* to_string(ClosePattern p);
 const char* to_string(AbortPoint a);
 const char* to_string(DropBy b);
+const char* to_string(LeakAttribution a);
 
 }  // namespace wsl

@@ -41,11 +41,43 @@ void check_phases(const std::vector<Phase>& phases, std::vector<ProfileIssue>& i
   }
 }
 
+// Every mix of the profile with the key path of its entries: close.mix, then each phase's own mix.
+template <typename F>
+void for_each_mix_entry(const Profile& profile, F f) {
+  for (size_t i = 0; i < profile.close.mix.size(); ++i)
+    f(profile.close.mix[i], "close.mix[" + std::to_string(i) + "]");
+  for (size_t k = 0; k < profile.phases.size(); ++k)
+    for (size_t i = 0; i < profile.phases[k].mix.size(); ++i)
+      f(profile.phases[k].mix[i], "phases[" + std::to_string(k) + "].mix[" + std::to_string(i) + "]");
+}
+
+// A reap check needs held connections to judge, each held at least as long as the server is given to reap it:
+// with a shorter hold, our own reset at the hold's end would end a connection the server might still reap in time.
+void check_reap(const Profile& profile, std::vector<ProfileIssue>& issues) {
+  if (!profile.checks.reap.within) return;
+  const Duration within = *profile.checks.reap.within;
+  bool any_held = false;
+  for_each_mix_entry(profile, [&](const CloseChoice& choice, const std::string& path) {
+    if (choice.weight <= 0 || !awaits_server_reap(choice.pattern)) return;
+    any_held = true;
+    if (choice.hold < within)
+      issues.push_back({path + ".hold", "hold " + format_duration(choice.hold) + " is shorter than checks.reap.within " +
+                                            format_duration(within) +
+                                            ": whether the server reaps these peers in time could not be decided; "
+                                            "make the hold at least as long as within"});
+  });
+  if (!any_held)
+    issues.push_back({"checks.reap.within",
+                      "checks.reap judges held peers, but no close mix has a stall, close_timeout or "
+                      "ignore_server_close entry with a weight above 0"});
+}
+
 }  // namespace
 
 std::vector<ProfileIssue> validate_profile(const Profile& profile) {
   std::vector<ProfileIssue> issues;
   check_phases(profile.phases, issues);
+  check_reap(profile, issues);
   const Lifetime& lifetime = profile.session.lifetime;
   if (lifetime.dist == Lifetime::Dist::uniform && lifetime.min > lifetime.max)
     issues.push_back({"session.lifetime.min", "min (" + format_duration(lifetime.min) + ") is above max (" +

@@ -126,10 +126,17 @@ void write_checks(YAML::Emitter& out, const Checks& checks) {
   key(out, "fd_delta_max"), out << leak.fd_delta_max;
   key(out, "rss_delta_max"), out << format_size(leak.rss_delta_max);
   key(out, "close_wait_max"), out << leak.close_wait_max;
-  key(out, "rss_slope_max"), out << format_size_per_cycle(leak.rss_slope_max);
+  if (leak.rss_slope_max) key(out, "rss_slope_max"), out << format_size_per_cycle(*leak.rss_slope_max);
+  key(out, "warmup_cycles"), out << leak.warmup_cycles;
+  key(out, "rss_per_connection_max"), out << format_size(uint64_t(leak.rss_per_connection_max));
+  key(out, "attribute"), out << to_string(leak.attribute);
+  out << YAML::EndMap;
+  key(out, "reap"), out << YAML::Flow << YAML::BeginMap;
+  if (checks.reap.within) key(out, "within"), out << format_duration(*checks.reap.within);
   out << YAML::EndMap;
   key(out, "handshake_error_ratio_max"), out << format_number(checks.handshake_error_ratio_max);
   key(out, "handshake_p99_max"), out << format_duration(checks.handshake_p99_max);
+  key(out, "dropped_by_server_max"), out << checks.dropped_by_server_max;
   out << YAML::EndMap;
 }
 

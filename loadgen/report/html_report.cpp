@@ -111,7 +111,9 @@ std::string section(const std::string& id, const std::string& title, const std::
 std::string leak_section(const RunReport& report) {
   std::string body = "<p>overall: <span class=\"" + leak_class(report.overall_leak_verdict) + "\">" +
                      html_escape(report.overall_leak_verdict) + "</span></p>\n";
-  if (report.monitored) body += leak_verdict_table_html(report.verdicts);
+  if (report.monitored || !report.verdicts.empty()) body += leak_verdict_table_html(report.verdicts);
+  if (std::string by_pattern = leak_by_pattern_table_html(report.verdicts); !by_pattern.empty())
+    body += "<h3>By close pattern</h3>\n" + by_pattern;
   return section("leak-verdict", "Leak verdict by resource", body);
 }
 

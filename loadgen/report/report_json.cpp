@@ -2,6 +2,7 @@
 #include "report/report_json.hpp"
 
 #include "profile/load_profile.hpp"
+#include "profile/profile_names.hpp"
 #include "report/json_writer.hpp"
 #include "stats/run_stats.hpp"
 
@@ -82,26 +83,65 @@ void write_totals(JsonWriter& json, const RunStats& st) {
   write_counts(json, st.reclaim_stuck);
 }
 
+void optional_value(JsonWriter& json, const char* key, const std::optional<double>& v) {
+  json.key(key);
+  v ? json.value(*v) : json.null();
+}
+
+void write_pattern_shares(JsonWriter& json, const std::vector<PatternShare>& shares) {
+  json.key("by_pattern").begin_array();
+  for (const PatternShare& s : shares) {
+    json.begin_object().key("pattern").value(s.pattern).key("verdict").value(to_string(s.verdict));
+    json.key("connections").value(s.connections).key("change").value(s.change);
+    optional_value(json, "per_connection", s.per_connection);
+    optional_value(json, "per_connection_low", s.low);
+    optional_value(json, "per_connection_high", s.high);
+    json.key("reason").value(s.reason).end_object();
+  }
+  json.end_array();
+}
+
+void write_window(JsonWriter& json, SampleWindow w) {
+  json.begin_array().value(double(w.from_ns) / 1e9).value(double(w.to_ns) / 1e9).end_array();
+}
+
+// What each settled window followed: the verdict's evidence, block by block.
+void write_blocks(JsonWriter& json, const RunReport& report) {
+  json.key("blocks").begin_array();
+  for (std::size_t i = 0; i < report.blocks.size(); ++i) {
+    const LoadBlock& b = report.blocks[i];
+    json.begin_object().key("cycle").value(uint64_t(b.cycle) + 1).key("pattern").value(b.group);
+    json.key("warmup").value(b.warmup).key("connections_closed").value(b.connections_closed);
+    json.key("settled_window_seconds");
+    if (i < report.settled.size()) write_window(json, report.settled[i]);
+    else json.null();
+    json.end_object();
+  }
+  json.end_array();
+}
+
 void write_verdicts(JsonWriter& json, const RunReport& report) {
+  const LeakCheck& leak = report.profile->checks.leak;
   json.key("leak_verdict").begin_object().key("overall").value(report.overall_leak_verdict);
+  json.key("attribution").value(to_string(leak.attribute)).key("warmup_cycles").value(uint64_t(leak.warmup_cycles));
+  write_blocks(json, report);
   json.key("resources").begin_array();
   for (const ResourceVerdict& v : report.verdicts) {
     json.begin_object().key("resource").value(v.resource).key("verdict").value(to_string(v.verdict));
     json.key("baseline").value(v.baseline).key("after").value(v.after).key("delta").value(v.delta);
     json.key("limit").value(v.limit).key("limit_name").value(v.limit_name);
-    json.key("slope_per_cycle");
-    v.slope_per_cycle ? json.value(*v.slope_per_cycle) : json.null();
-    json.key("slope_low");
-    v.slope_low ? json.value(*v.slope_low) : json.null();
-    json.key("slope_high");
-    v.slope_high ? json.value(*v.slope_high) : json.null();
+    optional_value(json, "slope_per_cycle", v.slope_per_cycle);
+    optional_value(json, "slope_low", v.slope_low);
+    optional_value(json, "slope_high", v.slope_high);
+    optional_value(json, "warmup_change", v.warmup_change);
+    optional_value(json, "judged_change", v.judged_change);
+    optional_value(json, "per_connection", v.per_connection);
+    optional_value(json, "per_connection_low", v.per_connection_low);
+    optional_value(json, "per_connection_high", v.per_connection_high);
+    write_pattern_shares(json, v.by_pattern);
     json.key("reason").value(v.reason).end_object();
   }
   json.end_array().end_object();
-}
-
-void write_window(JsonWriter& json, SampleWindow w) {
-  json.begin_array().value(double(w.from_ns) / 1e9).value(double(w.to_ns) / 1e9).end_array();
 }
 
 void write_monitor(JsonWriter& json, const RunReport& report) {
