@@ -205,11 +205,12 @@ void RunSession::add_leak_verdict(RunReport& report) {
                                     profile_.checks.leak, monitor_->target_lost());
   for (ResourceVerdict& reap : reaps) report.verdicts.push_back(std::move(reap));
   report.overall_leak_verdict = to_string(overall_verdict(report.verdicts));
-  // One screen: every resource that did not pass, and the headline ones even when they did;
-  // the overall line still counts them all.
+  // One screen: every resource that did not pass, and the headline ones even when they did; when the server is
+  // gone every resource says so, and the headline ones are enough. The overall line still counts them all.
+  const bool server_gone = monitor_->target_lost().has_value();
   std::vector<ResourceVerdict> shown;
   for (const auto& v : report.verdicts)
-    if (v.verdict != Verdict::pass || is_headline_resource(v.resource)) shown.push_back(v);
+    if ((v.verdict != Verdict::pass && !server_gone) || is_headline_resource(v.resource)) shown.push_back(v);
   for (const auto& line : verdict_lines(shown)) summary_.check_lines.push_back(line);
   for (const auto& line : pattern_lines(report.verdicts)) summary_.check_lines.push_back(line);
   if (std::string problem = monitor_->scrape_problem(); !problem.empty())

@@ -39,8 +39,10 @@ namespace wsl {
 //   (JIT, heap sizing and allocator arenas grow once and then stay flat). From the level at the end of warm-up
 //   (the baseline when warmup_cycles is 0):
 //   - gross: growth to the last block > rss_delta_max → LEAK (a server that explodes);
-//   - per connection: each later block's level change against the connections it closed, fitted per group (the
-//     block's pattern, or "all") by least squares through the origin with a pooled Student t interval at 95%
+//   - per connection: each later block's growth — how far its level pushed the high-water mark of the settled
+//     levels, because a leak is memory never given back, while a GC runtime may return tens of MiB to the OS and
+//     grow back to where it was — against the connections it closed, fitted per group (the block's pattern, or
+//     "all") by least squares through the origin with a pooled Student t interval at 95%
 //     (per_connection_rate.hpp): lower bound > rss_per_connection_max → LEAK; upper bound below it → PASS;
 //     otherwise INCONCLUSIVE, saying how many cycles would decide. No block after warm-up, or too few to
 //     estimate the noise: INCONCLUSIVE, saying how many cycles are needed.

@@ -1,5 +1,6 @@
 // The memory leak rule: warm-up reported apart, a gross bound after it, and the growth per connection closed,
 // per close pattern when the run is attributed (rules in leak_verdict.hpp).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -33,14 +34,18 @@ JudgedSpan judged_span(const ResourceFacts& f) {
   return span;
 }
 
-// Each judged block's change from the level before it; a block whose level (or predecessor's) is missing gives none.
+// Each judged block's growth: how far its level pushed the high-water mark of the settled levels (from the level
+// at the end of warm-up). A leak is memory never given back, so it can only push that mark up; a runtime that
+// returns heap pages to the OS and grows back to where it was (V8 does, tens of MiB at a time) has grown nothing.
+// A block without a level adds nothing and the next block's growth counts from the mark as it stands.
 std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan& span, bool pooled) {
   std::vector<LevelIncrement> out;
-  std::optional<double> previous = span.anchor;
+  double high_water = *span.anchor;
   for (std::size_t i = span.first; i < f.levels.size(); ++i) {
-    if (f.levels[i] && previous)
-      out.push_back({pooled ? "all" : f.blocks[i].group, *f.levels[i] - *previous, f.blocks[i].connections_closed});
-    previous = f.levels[i];
+    if (!f.levels[i]) continue;
+    const double growth = std::max(0.0, *f.levels[i] - high_water);
+    high_water += growth;
+    out.push_back({pooled ? "all" : f.blocks[i].group, growth, f.blocks[i].connections_closed});
   }
   return out;
 }

@@ -191,40 +191,42 @@ TEST(LeakVerdict, FourKiBPerConnectionIsCaughtAndMeasured) {
   EXPECT_LE(missed, 10);
 }
 
-// Coverage of the true rate by the 95% interval, over simulated runs whose levels get normal noise: `stepping`
-// noise persists (a heap that grows a chunk and keeps it: each block's change is independent), else each level
-// merely jitters around the truth.
-double coverage(bool stepping, int cycles, uint64_t seed) {
-  const auto blocks = cycle_blocks(cycles, 1000);
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> noise(0, 1 * MiB);
-  int covered = 0;
-  const int runs = 4000;
-  for (int run = 0; run < runs; ++run) {
-    ResourceSamples s{"rss", {50 * MiB, 50 * MiB, 50 * MiB}, {}};
-    double wander = 0;
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-      wander = stepping ? wander + noise(rng) : noise(rng);
-      const double level = 80 * MiB + 2 * KiB * 1000 * double(b) + wander;
-      s.settled.push_back({level, level, level});
-    }
-    auto v = judge_resource(s, blocks, LeakCheck{});
-    if (!v.per_connection_low || !v.per_connection_high) return -1;
-    covered += *v.per_connection_low <= 2 * KiB && 2 * KiB <= *v.per_connection_high;
-  }
-  return double(covered) / runs;
-}
-
-TEST(LeakVerdict, TheIntervalCoversTheTrueRateNinetyFivePercentOfTheTimeWhenNoiseSteps) {
-  for (int cycles : {3, 6, 12}) {
-    const double c = coverage(true, cycles, 11);
-    EXPECT_GT(c, 0.93) << cycles << " cycles";
-    EXPECT_LT(c, 0.97) << cycles << " cycles";
+TEST(LeakVerdict, AHeapThatIsReturnedToTheOsAndRegrownHasNotGrown) {
+  // What npm ws on Node 20 does under churn: RSS sits at ~92 MiB, V8 now and then returns ~30 MiB to the OS in
+  // the middle of a block, and the next blocks grow it back. Measured levels of one run, in MiB.
+  const std::vector<double> levels = {73.8, 84.2, 92.5, 92.8, 63.0, 74.2, 74.4, 88.5, 90.1, 90.4, 91.0, 90.5};
+  const auto blocks = pattern_blocks(4, {"clean", "rst", "fin"}, 2500);
+  ResourceSamples s{"rss", {50.3 * MiB, 50.3 * MiB, 50.3 * MiB}, {}};
+  for (double l : levels) s.settled.push_back({l * MiB, l * MiB, l * MiB});
+  auto v = judge_resource(s, blocks, LeakCheck{});
+  EXPECT_EQ(v.verdict, Verdict::pass) << v.reason;
+  for (const PatternShare& share : v.by_pattern) {
+    EXPECT_EQ(share.verdict, Verdict::pass) << share.pattern << ": " << share.reason;
+    EXPECT_LT(*share.high, 512) << share.pattern;
   }
 }
 
-TEST(LeakVerdict, TheIntervalIsConservativeWhenLevelsOnlyJitter) {
-  for (int cycles : {3, 6, 12}) EXPECT_GE(coverage(false, cycles, 12), 0.95) << cycles << " cycles";
+TEST(LeakVerdict, ALeakIsCaughtThroughTheHeapsReturnsAndRegrowth) {
+  // The same runtime keeping 4 KiB per rst connection: 10 MiB per rst block, and one 30 MiB return mid-run.
+  const auto blocks = pattern_blocks(6, {"clean", "rst", "fin"}, 2500);
+  std::mt19937_64 rng(21);
+  std::uniform_real_distribution<double> jitter(-0.5 * MiB, 0.5 * MiB);
+  ResourceSamples s{"rss", {50 * MiB, 50 * MiB, 50 * MiB}, {}};
+  double live = 0, returned = 0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (blocks[b].group == "rst") live += 10 * MiB;
+    if (b == 7) returned = 30 * MiB;             // returned to the OS...
+    returned = std::max(0.0, returned - 12 * MiB);  // ...and grown back over the next blocks
+    const double level = 92 * MiB + live - returned + jitter(rng);
+    s.settled.push_back({level, level, level});
+  }
+  auto v = judge_resource(s, blocks, LeakCheck{});
+  EXPECT_EQ(v.verdict, Verdict::leak) << v.reason;
+  ASSERT_EQ(v.by_pattern.size(), 3u);
+  EXPECT_EQ(v.by_pattern[1].pattern, "rst");
+  EXPECT_EQ(v.by_pattern[1].verdict, Verdict::leak) << v.by_pattern[1].reason;
+  EXPECT_NE(v.by_pattern[0].verdict, Verdict::leak) << v.by_pattern[0].reason;
+  EXPECT_NE(v.by_pattern[2].verdict, Verdict::leak) << v.by_pattern[2].reason;
 }
 
 TEST(LeakVerdict, ARunThatIsAllWarmUpIsInconclusiveAndSaysHowManyCycles) {
