@@ -53,6 +53,17 @@ double share_of(const Profile& profile, ClosePattern pattern) {
   return heaviest > 0 ? total_weight(*defining, pattern) / heaviest : 1;
 }
 
+// The order of a cycle's blocks: the mix's order rotated by the cycle number, and reversed in odd cycles, so each
+// pattern follows different ones from cycle to cycle (with three patterns, each follows both others within six
+// cycles). A GC runtime grows its heap a block late; with varied predecessors that lag can be told apart from the
+// pattern's own growth (see verdict/per_connection_rate.hpp).
+std::vector<ClosePattern> cycle_order(std::vector<ClosePattern> patterns, uint32_t cycle) {
+  if (patterns.empty()) return patterns;
+  std::rotate(patterns.begin(), patterns.begin() + cycle % patterns.size(), patterns.end());
+  if (cycle % 2 == 1) std::reverse(patterns.begin(), patterns.end());
+  return patterns;
+}
+
 void scale_phase(Phase& phase, double share) {
   if (share >= 1) return;
   if (phase.connections && *phase.connections > 0)
@@ -84,7 +95,7 @@ std::vector<BlockPlan> plan_blocks(const Profile& profile) {
       blocks.push_back({.cycle = cycle, .warmup = warmup});
     } else {
       const bool last_cycle = cycle + 1 == profile.cycles;
-      for (ClosePattern p : patterns)
+      for (ClosePattern p : cycle_order(patterns, cycle))
         if (!holds_connections(p)) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
       for (ClosePattern p : patterns)
         if (holds_connections(p) && last_cycle) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});

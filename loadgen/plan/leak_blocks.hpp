@@ -17,8 +17,8 @@ struct BlockPlan {
   bool last_of_cycle = false;
 };
 
-// Attributed: every pattern with a positive weight in close.mix or a phase's mix, in order of first appearance,
-// gets a block in every cycle, except the patterns that hold their connections for `hold` (close_timeout, stall,
+// Attributed: every pattern with a positive weight in close.mix or a phase's mix gets a block in every cycle (in
+// order of first appearance, rotated by one more each cycle and reversed in odd cycles), except the patterns that hold their connections for `hold` (close_timeout, stall,
 // ignore_server_close, server_close): their block runs once, at the end of the last cycle, because the hold
 // dominates its length and the reap check needs each held connection only once. Not attributed: one block per
 // cycle running the profile as it is.

@@ -41,11 +41,13 @@ namespace wsl {
 //   - gross: growth to the last block > rss_delta_max → LEAK (a server that explodes);
 //   - per connection: each later block's growth — how far its level pushed the high-water mark of the settled
 //     levels, because a leak is memory never given back, while a GC runtime may return tens of MiB to the OS and
-//     grow back to where it was — against the connections it closed, fitted per group (the block's pattern, or
-//     "all") by least squares through the origin with a pooled Student t interval at 95%
-//     (per_connection_rate.hpp): lower bound > rss_per_connection_max → LEAK; upper bound below it → PASS;
-//     otherwise INCONCLUSIVE, saying how many cycles would decide. No block after warm-up, or too few to
-//     estimate the noise: INCONCLUSIVE, saying how many cycles are needed.
+//     grow back to where it was (blocks from such a return until the level is back give no growth: theirs is
+//     mixed with the regrowth) — against the connections it closed, fitted per group (the block's pattern, or
+//     "all") by least squares with a pooled Student t interval at 95%; with several patterns the fit also allows
+//     a share of each block's growth to show during the next block, as a GC heap's does (per_connection_rate.hpp):
+//     lower bound > rss_per_connection_max → LEAK; upper bound below it → PASS; otherwise INCONCLUSIVE, saying how
+//     many cycles would decide. No block after warm-up, or too few to estimate the noise: INCONCLUSIVE, saying
+//     how many cycles are needed.
 //   - rss_slope_max, when set: the Theil–Sen slope of the cycle-end levels after warm-up, lower bound above it →
 //     LEAK (from 5 such cycles).
 //   The resource's verdict is the worst of these.

@@ -34,18 +34,40 @@ JudgedSpan judged_span(const ResourceFacts& f) {
   return span;
 }
 
+// A level this far below the high-water mark is memory returned to the OS (V8 does it tens of MiB at a time), not
+// jitter: 5% of the mark, at least 1 MiB.
+double return_threshold(double high_water) { return std::max(1048576.0, 0.05 * high_water); }
+
 // Each judged block's growth: how far its level pushed the high-water mark of the settled levels (from the level
-// at the end of warm-up). A leak is memory never given back, so it can only push that mark up; a runtime that
-// returns heap pages to the OS and grows back to where it was (V8 does, tens of MiB at a time) has grown nothing.
-// A block without a level adds nothing and the next block's growth counts from the mark as it stands.
+// at the end of warm-up). A leak is memory never given back, so it can only push that mark up; a level a little
+// below the mark is jitter and grew nothing. A runtime that returns heap pages to the OS grows back over the next
+// blocks, and what those blocks show is its regrowth mixed with their own growth: from such a return until a
+// level is back near the mark, blocks give no increment; nor does the one that gets back, which mixes them all,
+// nor, when that one is still below the mark, the first later one past it (growth hidden under the mark during
+// the return shows there). A block without a level gives none, and the next counts from the mark as it stands.
 std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan& span, bool pooled) {
+  auto group = [&](std::size_t i) { return pooled ? std::string("all") : f.blocks[i].group; };
   std::vector<LevelIncrement> out;
   double high_water = *span.anchor;
+  bool recovering = false;
+  bool hidden_growth = false;  // back near the mark after a return, not yet past it
   for (std::size_t i = span.first; i < f.levels.size(); ++i) {
     if (!f.levels[i]) continue;
-    const double growth = std::max(0.0, *f.levels[i] - high_water);
+    const double level = *f.levels[i];
+    if (level < high_water - return_threshold(high_water)) {
+      recovering = true;
+      continue;
+    }
+    const double growth = std::max(0.0, level - high_water);
     high_water += growth;
-    out.push_back({pooled ? "all" : f.blocks[i].group, growth, f.blocks[i].connections_closed});
+    if (recovering || (hidden_growth && growth > 0)) {
+      hidden_growth = recovering && growth == 0;
+      recovering = false;
+      continue;
+    }
+    LevelIncrement inc{.group = group(i), .change = growth, .connections = f.blocks[i].connections_closed};
+    if (i > 0) inc.previous_group = group(i - 1), inc.previous_connections = f.blocks[i - 1].connections_closed;
+    out.push_back(std::move(inc));
   }
   return out;
 }
@@ -149,7 +171,13 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
   std::vector<PatternShare> judged;
   if (attributed) {
     const RateFit fit = fit_per_connection_rates(increments(f, span, false), kTrendConfidence);
-    for (const GroupRate& g : fit.groups) judged.push_back(judge_rate(fit, g, check, span.warmup_cycles));
+    // In the order the patterns first ran (the mix's order), whatever order the later cycles ran them in.
+    for (const LoadBlock& block : f.blocks)
+      for (const GroupRate& g : fit.groups)
+        if (g.group == block.group && std::none_of(judged.begin(), judged.end(), [&](const PatternShare& s) {
+              return s.pattern == g.group;
+            }))
+          judged.push_back(judge_rate(fit, g, check, span.warmup_cycles));
     out.by_pattern = judged;
   } else if (all) {
     judged.push_back(*all);

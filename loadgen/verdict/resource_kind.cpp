@@ -38,7 +38,7 @@ std::string plain_number(double value) {
 
 // Scraped gauges that count things a server must give back, judged like fds: goroutines, threads, handles, ...
 bool names_a_count(std::string_view metric) {
-  for (std::string_view part : {"goroutines", "threads", "handles", "open_fds", "sockets", "connections"})
+  for (std::string_view part : {"goroutines", "threads", "handles", "timers", "tasks", "open_fds", "sockets", "connections"})
     if (contains(metric, part)) return true;
   return false;
 }

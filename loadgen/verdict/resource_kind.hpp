@@ -8,7 +8,7 @@ namespace wsl {
 
 enum class ResourceKind {
   fd_count,      // counts a server must give back: "fds", "sockets", "sockets.established", "threads", and scraped
-                 // gauges naming goroutines, threads, handles, open_fds, sockets or connections: fd_delta_max
+                 // gauges naming goroutines, threads, handles, timers, tasks, open_fds, sockets or connections: fd_delta_max
   close_wait,    // "sockets.close_wait": close_wait_max, always reported with its count
   memory_bytes,  // "rss", "*resident_memory*", other scraped *_bytes gauges (heaps): warm-up, rate per connection
   kernel_timed,  // other "sockets.<state>" (time_wait, fin_wait2, …): the kernel reaps them on its own timers

@@ -1,6 +1,8 @@
 // The blocks of load a run is made of: one per cycle, or one per close pattern, each running that pattern alone.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "plan/leak_blocks.hpp"
 
 using namespace wsl;
@@ -89,4 +91,19 @@ TEST(LeakBlocks, MixPatternsInOrderOfFirstAppearanceSkippingZeroWeights) {
   p.phases[0].mix = {{.pattern = ClosePattern::mid_message, .weight = 1}};
   EXPECT_EQ(mix_patterns(p), (std::vector{ClosePattern::clean, ClosePattern::stall, ClosePattern::mid_message}));
   EXPECT_EQ(mix_patterns(Profile{}), std::vector{ClosePattern::clean});
+}
+
+TEST(LeakBlocks, EachCycleRotatesTheOrderAndEveryOtherReversesItSoPredecessorsVary) {
+  Profile p;
+  p.cycles = 6;
+  p.phases = {{.name = "churn", .duration = 1s, .connections = 10, .churn_rate = 10}};
+  p.close.mix = {{.pattern = ClosePattern::clean}, {.pattern = ClosePattern::rst}, {.pattern = ClosePattern::fin}};
+  p.checks.leak.attribute = LeakAttribution::patterns;
+  std::string order;
+  for (const BlockPlan& b : plan_blocks(p)) order += std::string(to_string(*b.pattern)).substr(0, 1);
+  EXPECT_EQ(order, "crf" "cfr" "fcr" "frc" "rfc" "rcf");
+  // Every pattern follows each of the other two at least twice over the run.
+  std::map<std::string, int> follows;
+  for (std::size_t i = 1; i < order.size(); ++i) ++follows[order.substr(i - 1, 2)];
+  for (const char* pair : {"cr", "cf", "rc", "rf", "fc", "fr"}) EXPECT_GE(follows[pair], 2) << pair;
 }

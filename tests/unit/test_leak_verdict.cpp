@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/leak_blocks.hpp"
 #include "verdict/kendall_rank.hpp"
 #include "verdict/leak_verdict.hpp"
 
@@ -36,13 +37,21 @@ std::vector<LoadBlock> cycle_blocks(int cycles, double connections, int warmup =
   return blocks;
 }
 
-// An attributed run: every cycle runs one block per pattern, in order.
+// An attributed run as the planner lays it out: every cycle runs one block per pattern, in a seeded order per cycle.
 std::vector<LoadBlock> pattern_blocks(int cycles, const std::vector<std::string>& patterns, double connections,
                                       int warmup = 1) {
+  Profile profile;
+  profile.cycles = uint32_t(cycles);
+  profile.checks.leak.attribute = LeakAttribution::patterns;
+  profile.checks.leak.warmup_cycles = uint32_t(warmup);
+  for (const std::string& name : patterns) {
+    for (int p = 0; p < kClosePatternCount; ++p)
+      if (name == to_string(ClosePattern(p))) profile.close.mix.push_back({.pattern = ClosePattern(p)});
+  }
   std::vector<LoadBlock> blocks;
-  for (int c = 0; c < cycles; ++c)
-    for (const std::string& p : patterns)
-      blocks.push_back({.cycle = uint32_t(c), .group = p, .warmup = c < warmup, .connections_closed = connections});
+  for (const BlockPlan& plan : plan_blocks(profile))
+    blocks.push_back({.cycle = plan.cycle, .group = to_string(*plan.pattern), .warmup = plan.warmup,
+                      .connections_closed = connections});
   return blocks;
 }
 
@@ -192,22 +201,24 @@ TEST(LeakVerdict, FourKiBPerConnectionIsCaughtAndMeasured) {
 }
 
 TEST(LeakVerdict, AHeapThatIsReturnedToTheOsAndRegrownHasNotGrown) {
-  // What npm ws on Node 20 does under churn: RSS sits at ~92 MiB, V8 now and then returns ~30 MiB to the OS in
-  // the middle of a block, and the next blocks grow it back. Measured levels of one run, in MiB.
+  // What npm ws on Node 20 did under churn: RSS sits at ~92 MiB, V8 returns ~30 MiB to the OS in the middle of a
+  // block, and the next blocks grow it back to a little below where it was. Measured levels of one run, in MiB.
+  // The blocks of the return and the regrowth give no growth, which leaves few to judge: no LEAK, and not more.
   const std::vector<double> levels = {73.8, 84.2, 92.5, 92.8, 63.0, 74.2, 74.4, 88.5, 90.1, 90.4, 91.0, 90.5};
   const auto blocks = pattern_blocks(4, {"clean", "rst", "fin"}, 2500);
   ResourceSamples s{"rss", {50.3 * MiB, 50.3 * MiB, 50.3 * MiB}, {}};
   for (double l : levels) s.settled.push_back({l * MiB, l * MiB, l * MiB});
   auto v = judge_resource(s, blocks, LeakCheck{});
-  EXPECT_EQ(v.verdict, Verdict::pass) << v.reason;
+  EXPECT_NE(v.verdict, Verdict::leak) << v.reason;
   for (const PatternShare& share : v.by_pattern) {
-    EXPECT_EQ(share.verdict, Verdict::pass) << share.pattern << ": " << share.reason;
-    EXPECT_LT(*share.high, 512) << share.pattern;
+    EXPECT_NE(share.verdict, Verdict::leak) << share.pattern << ": " << share.reason;
+    EXPECT_LT(std::abs(*share.per_connection), 256) << share.pattern;
   }
 }
 
 TEST(LeakVerdict, ALeakIsCaughtThroughTheHeapsReturnsAndRegrowth) {
-  // The same runtime keeping 4 KiB per rst connection: 10 MiB per rst block, and one 30 MiB return mid-run.
+  // The same runtime keeping 4 KiB per rst connection (10 MiB per rst block), with a 30 MiB return mid-run grown
+  // back over the next two blocks, as measured.
   const auto blocks = pattern_blocks(6, {"clean", "rst", "fin"}, 2500);
   std::mt19937_64 rng(21);
   std::uniform_real_distribution<double> jitter(-0.5 * MiB, 0.5 * MiB);
@@ -215,9 +226,9 @@ TEST(LeakVerdict, ALeakIsCaughtThroughTheHeapsReturnsAndRegrowth) {
   double live = 0, returned = 0;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     if (blocks[b].group == "rst") live += 10 * MiB;
-    if (b == 7) returned = 30 * MiB;             // returned to the OS...
-    returned = std::max(0.0, returned - 12 * MiB);  // ...and grown back over the next blocks
+    if (b == 7) returned = 30 * MiB;
     const double level = 92 * MiB + live - returned + jitter(rng);
+    returned = std::max(0.0, returned - 15 * MiB);
     s.settled.push_back({level, level, level});
   }
   auto v = judge_resource(s, blocks, LeakCheck{});

@@ -41,7 +41,7 @@ TEST(PerConnectionRate, ANoisyGroupWidensEveryGroupsIntervalThroughThePooledNois
   noisy[3].change = 5000000;
   const RateFit quiet = fit_per_connection_rates(calm);
   const RateFit loud = fit_per_connection_rates(noisy);
-  EXPECT_DOUBLE_EQ(quiet.groups[0].high - quiet.groups[0].low, 0);
+  EXPECT_NEAR(quiet.groups[0].high - quiet.groups[0].low, 0, 1e-9);
   EXPECT_GT(loud.groups[0].high - loud.groups[0].low, 1000);  // "a" is as uncertain as the noise around it
 }
 
