@@ -115,3 +115,38 @@ class ConnectionSampler:
             elif last is not None:
                 return last, t
         return None
+
+
+def child_pids(pid):
+    """The pids of `pid`'s children (from every thread's /proc/PID/task/TID/children)."""
+    children = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return children
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                children += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return children
+
+
+def listening_ports(pid):
+    """The TCP ports `pid` listens on (its own listening sockets)."""
+    inodes = socket_inodes(pid)
+    return {row["local_port"] for row in tcp_table(pid) if row["inode"] in inodes and row["state"] == "LISTEN"}
+
+
+def wait_for_listening_child(pid, timeout=10):
+    """(child pid, port) of the first child of `pid` that listens on a TCP port, e.g. the generator's embedded
+    server; raises TimeoutError if none does within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in child_pids(pid):
+            ports = listening_ports(child)
+            if ports:
+                return child, min(ports)
+        time.sleep(0.005)
+    raise TimeoutError(f"no child of {pid} listened on a TCP port within {timeout}s")
