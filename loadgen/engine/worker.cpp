@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engine/monotonic_clock.hpp"
+#include "engine/socket_actions.hpp"
 #include "plan/close_mix_picker.hpp"
 
 namespace wsl {
@@ -175,7 +176,12 @@ void Worker::handle_stop(int64_t now_ns) {
   const auto request = StopRequest(stop_request_.load());
   stop_handled_ = request;
   if (request == StopRequest::abort) {
-    for (auto& [id, conn] : connections_) kill(*conn);
+    // Aborting resets every connection still open (README), rather than closing it with a FIN.
+    for (auto& [id, conn] : connections_) {
+      if (conn->fd >= 0) send_rst(conn->fd);
+      conn->fd = -1;
+      kill(*conn);
+    }
     return;
   }
   // Drain: close what is open with the drain mix (the last `close: all` phase's, else close.mix),

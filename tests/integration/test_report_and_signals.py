@@ -137,9 +137,21 @@ class Signals(TempDirTestCase):
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=30)
             self.assertLess(time.monotonic() - started, 3, stderr)
+            self.assertTrue(oracle.wait_for_ended(21, timeout=10))
         finally:
-            oracle.stop()
+            record = oracle.stop()
         self.assertEqual(proc.returncode, 130, stdout + stderr)
+        # What the server saw: the first SIGINT's drain sent every connection its Close frame, the second reset
+        # every one of them at once instead of waiting out close.timeout for the reply that never came.
+        conns = [c for c in record["connections"] if c["request_bytes"] > 0]
+        self.assertEqual(len(conns), 20)
+        for c in conns:
+            closes = [f for f in c["frames"] if f.get("opcode") == 8]
+            self.assertEqual([(f["close_code"], f["reason"]) for f in closes], [(4001, "drained")], c)
+            self.assertLess(c["accepted_at"] + closes[0]["t"], started, c)
+            self.assertEqual(c["tcp_end"], "rst", c)
+            reset_after = c["accepted_at"] + c["tcp_end_t"] - started
+            self.assertTrue(0 <= reset_after < 1.0, f"reset {reset_after:.3f}s after the second SIGINT: {c}")
         with open(os.path.join(out, "report.json")) as f:
             self.assertTrue(json.load(f)["interrupted"])
         self.assertTrue(os.path.exists(os.path.join(out, "junit.xml")))
