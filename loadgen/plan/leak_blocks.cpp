@@ -8,9 +8,6 @@ namespace wsl {
 
 namespace {
 
-// A pattern whose connections wait `hold` for the server: its block lasts at least that long.
-bool holds_connections(ClosePattern p) { return awaits_server_reap(p) || p == ClosePattern::server_close; }
-
 template <typename F>
 void for_each_mix(const Profile& profile, F f) {
   f(profile.close.mix);
@@ -73,6 +70,8 @@ void scale_phase(Phase& phase, double share) {
 }
 
 }  // namespace
+
+bool holds_connections(ClosePattern p) { return awaits_server_reap(p) || p == ClosePattern::server_close; }
 
 std::vector<ClosePattern> mix_patterns(const Profile& profile) {
   std::vector<ClosePattern> patterns;

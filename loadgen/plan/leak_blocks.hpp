@@ -29,6 +29,10 @@ std::vector<BlockPlan> plan_blocks(const Profile& profile);
 // scaled by the pattern's weight against the heaviest pattern's, so each pattern gets its share of the run.
 Profile block_profile(const Profile& profile, const BlockPlan& block);
 
+// A pattern whose connections wait `hold` for the server (close_timeout, stall, ignore_server_close,
+// server_close): its block lasts at least that long.
+bool holds_connections(ClosePattern p);
+
 // The distinct patterns with a positive weight in close.mix and the phases' mixes, in order of first appearance
 // (a clean close when no mix has any).
 std::vector<ClosePattern> mix_patterns(const Profile& profile);

@@ -71,6 +71,9 @@ struct LoadBlock {
   std::string group = "all";      // the close pattern the block ran alone (attributed run), else "all"
   bool warmup = false;            // in the first warmup_cycles cycles
   double connections_closed = 0;  // closes started in the block, by every shard of the run
+  // A held pattern's block (its connections wait `hold`): too few connections, once per run, for a memory rate.
+  // Its memory growth is reported, not judged; its dead peers are what checks.reap judges.
+  bool held = false;
 };
 
 // One close pattern's part in a resource's verdict (attributed runs).

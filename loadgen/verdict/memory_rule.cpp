@@ -166,6 +166,13 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
     all = judge_rate(pooled, g, check, span.warmup_cycles);
   }
 
+  // Held patterns' shares are reported but do not decide the resource (LoadBlock::held).
+  std::vector<std::string> held_groups;
+  for (const LoadBlock& b : f.blocks)
+    if (b.held) held_groups.push_back(b.group);
+  auto is_held = [&](const std::string& group) {
+    return std::find(held_groups.begin(), held_groups.end(), group) != held_groups.end();
+  };
   bool attributed = false;
   for (std::size_t i = span.first; i < f.blocks.size(); ++i) attributed = attributed || f.blocks[i].group != "all";
   std::vector<PatternShare> judged;
@@ -178,7 +185,15 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
               return s.pattern == g.group;
             }))
           judged.push_back(judge_rate(fit, g, check, span.warmup_cycles));
+    for (PatternShare& share : judged) {
+      if (!is_held(share.pattern)) continue;
+      share.verdict = Verdict::inconclusive;
+      share.reason = "not judged: " + share.reason + "; a held pattern runs once, with too few connections for a "
+                     "rate (its dead peers are what checks.reap judges)";
+    }
     out.by_pattern = judged;
+    judged.erase(std::remove_if(judged.begin(), judged.end(), [&](const PatternShare& s) { return is_held(s.pattern); }),
+                 judged.end());
   } else if (all) {
     judged.push_back(*all);
   }

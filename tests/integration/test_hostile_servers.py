@@ -168,9 +168,14 @@ class HostileServers(TempDirTestCase):
         self.assert_peak_rss_bounded()
 
     def test_server_that_closes_in_the_middle_of_a_frame(self):
-        report, conns = self.run_against("truncated-frame", exit_code=0)
+        # Each connection is dropped by the server without a Close frame: that fails the run (dropped_by_server).
+        report, conns = self.run_against("truncated-frame", exit_code=1)
         self.assert_errors(report, protocol_errors={"truncated_frame": CONNECTIONS})
         self.assertEqual(report["connections"]["server_close_codes"], {"0": CONNECTIONS})
+        dropped = {c["name"]: c for c in report["checks"]}["dropped_by_server"]
+        self.assertFalse(dropped["passed"], dropped)
+        self.assertTrue(dropped["detail"].startswith(f"{CONNECTIONS} open connections ended by the server without a "
+                                                     "Close frame > max 0"), dropped)
         for conn in conns:
             self.assertEqual(conn["frames"], [], "no Close after TCP is gone: " + describe(conn))
             self.assertEqual(conn["closed_first"], "server", describe(conn))

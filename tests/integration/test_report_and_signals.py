@@ -46,9 +46,14 @@ class ReportJson(TempDirTestCase):
         self.assertEqual(report["connections"]["opened"], 20)
         self.assertEqual(report["patterns"]["clean"]["close_codes_received"], {"4001": 20})
         self.assertEqual(report["patterns"]["clean"]["outcomes"]["completed"], 20)
-        self.assertEqual(report["leak_verdict"]["overall"], "PASS")
+        # One cycle is all warm-up: memory cannot be judged per connection, so it (and the whole) is INCONCLUSIVE.
+        self.assertEqual(report["leak_verdict"]["overall"], "INCONCLUSIVE")
         resources = {v["resource"]: v for v in report["leak_verdict"]["resources"]}
         self.assertEqual(resources["fds"]["verdict"], "PASS")
+        self.assertEqual(resources["rss"]["verdict"], "INCONCLUSIVE")
+        self.assertIn("all in warm-up (not judged)", resources["rss"]["reason"])
+        self.assertEqual([(b["cycle"], b["pattern"], b["warmup"], b["connections_closed"])
+                          for b in report["leak_verdict"]["blocks"]], [(1, "all", True, 20)])
         self.assertGreater(len(report["monitor"]["series"]), 3)
         self.assertIn("fds", report["monitor"]["series"][0]["values"])
         self.assertIn("connections: 20", report["profile"]["resolved"])

@@ -443,3 +443,18 @@ TEST(LeakVerdict, OverallVerdict) {
   EXPECT_FALSE(fails_run(Verdict::inconclusive));
   EXPECT_FALSE(fails_run(Verdict::pass));
 }
+
+TEST(LeakVerdict, AHeldPatternsMemoryIsReportedButDoesNotDecide) {
+  // 105 stalled peers once at the end of the run: far too few for a rate, whatever their block's level did.
+  auto blocks = pattern_blocks(4, {"clean", "rst"}, 2000);
+  blocks.push_back({.cycle = 3, .group = "stall", .connections_closed = 105, .held = true});
+  ResourceSamples s = simulated_rss(2, blocks, 0, "", 40 * MiB, 0.05 * MiB, 0.05 * MiB);
+  s.settled.back() = {s.settled.back()[0] + 2 * MiB, s.settled.back()[0] + 2 * MiB, s.settled.back()[0] + 2 * MiB};
+  auto v = judge_resource(s, blocks, LeakCheck{});
+  EXPECT_EQ(v.verdict, Verdict::pass) << v.reason;
+  ASSERT_EQ(v.by_pattern.size(), 3u);
+  EXPECT_EQ(v.by_pattern[2].pattern, "stall");
+  EXPECT_EQ(v.by_pattern[2].verdict, Verdict::inconclusive);
+  EXPECT_TRUE(has(v.by_pattern[2].reason, "not judged: ")) << v.by_pattern[2].reason;
+  EXPECT_TRUE(has(v.by_pattern[2].reason, "checks.reap")) << v.by_pattern[2].reason;
+}
