@@ -144,6 +144,7 @@ void RunSession::settle_after(const BlockPlan& block, const RunStats& block_stat
   load.group = block.pattern ? to_string(*block.pattern) : "all";
   load.warmup = block.warmup;
   load.held = block.pattern && holds_connections(*block.pattern);
+  load.flush = block.flush;
   // Every shard runs the same share of the same schedule against the same server, so the server saw about
   // shard_count times this shard's closes.
   for (const PatternStats& p : block_stats.patterns) load.connections_closed += double(p.started);

@@ -52,8 +52,7 @@ double share_of(const Profile& profile, ClosePattern pattern) {
 
 // The order of a cycle's blocks: the mix's order rotated by the cycle number, and reversed in odd cycles, so each
 // pattern follows different ones from cycle to cycle (with three patterns, each follows both others within six
-// cycles). A GC runtime grows its heap a block late; with varied predecessors that lag can be told apart from the
-// pattern's own growth (see verdict/per_connection_rate.hpp).
+// cycles), so nothing about a pattern's blocks is tied to which one runs before them.
 std::vector<ClosePattern> cycle_order(std::vector<ClosePattern> patterns, uint32_t cycle) {
   if (patterns.empty()) return patterns;
   std::rotate(patterns.begin(), patterns.begin() + cycle % patterns.size(), patterns.end());
@@ -94,8 +93,11 @@ std::vector<BlockPlan> plan_blocks(const Profile& profile) {
       blocks.push_back({.cycle = cycle, .warmup = warmup});
     } else {
       const bool last_cycle = cycle + 1 == profile.cycles;
-      for (ClosePattern p : cycle_order(patterns, cycle))
-        if (!holds_connections(p)) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
+      for (ClosePattern p : cycle_order(patterns, cycle)) {
+        if (holds_connections(p)) continue;
+        blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup, .flush = true});
+        blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
+      }
       for (ClosePattern p : patterns)
         if (holds_connections(p) && last_cycle) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
     }

@@ -14,12 +14,14 @@ struct BlockPlan {
   uint32_t cycle = 0;                   // 0-based
   std::optional<ClosePattern> pattern;  // attributed: the one pattern this block runs
   bool warmup = false;                  // in the first checks.leak.warmup_cycles cycles
+  bool flush = false;                   // attributed: the first of a pattern's two blocks (LoadBlock::flush)
   bool last_of_cycle = false;
 };
 
-// Attributed: every pattern with a positive weight in close.mix or a phase's mix gets a block in every cycle (in
-// order of first appearance, rotated by one more each cycle and reversed in odd cycles), except the patterns that hold their connections for `hold` (close_timeout, stall,
-// ignore_server_close, server_close): their block runs once, at the end of the last cycle, because the hold
+// Attributed: every pattern with a positive weight in close.mix or a phase's mix gets two blocks in a row in every
+// cycle, a flush and a measured one (in order of first appearance, rotated by one more each cycle and reversed in
+// odd cycles), except the patterns that hold their connections for `hold` (close_timeout, stall,
+// ignore_server_close, server_close): they run one block, once, at the end of the last cycle, because the hold
 // dominates its length and the reap check needs each held connection only once. Not attributed: one block per
 // cycle running the profile as it is.
 std::vector<BlockPlan> plan_blocks(const Profile& profile);

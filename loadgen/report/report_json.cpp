@@ -111,7 +111,8 @@ void write_blocks(JsonWriter& json, const RunReport& report) {
   for (std::size_t i = 0; i < report.blocks.size(); ++i) {
     const LoadBlock& b = report.blocks[i];
     json.begin_object().key("cycle").value(uint64_t(b.cycle) + 1).key("pattern").value(b.group);
-    json.key("warmup").value(b.warmup).key("connections_closed").value(b.connections_closed);
+    json.key("warmup").value(b.warmup).key("flush").value(b.flush).key("held").value(b.held);
+    json.key("connections_closed").value(b.connections_closed);
     json.key("settled_window_seconds");
     if (i < report.settled.size()) write_window(json, report.settled[i]);
     else json.null();

@@ -43,11 +43,11 @@ namespace wsl {
 //     levels, because a leak is memory never given back, while a GC runtime may return tens of MiB to the OS and
 //     grow back to where it was (blocks from such a return until the level is back give no growth: theirs is
 //     mixed with the regrowth) — against the connections it closed, fitted per group (the block's pattern, or
-//     "all") by least squares with a pooled Student t interval at 95%; with several patterns the fit also allows
-//     a share of each block's growth to show during the next block, as a GC heap's does (per_connection_rate.hpp):
+//     "all") by least squares through the origin with a pooled Student t interval at 95%
+//     (per_connection_rate.hpp); attributed runs leave out each pattern's flush block (LoadBlock::flush):
 //     lower bound > rss_per_connection_max → LEAK; upper bound below it → PASS; otherwise INCONCLUSIVE, saying how
 //     many cycles would decide. No block after warm-up, or too few to estimate the noise: INCONCLUSIVE, saying
-//     how many cycles are needed.
+//     how many cycles are needed. A held pattern's share is reported, not judged (LoadBlock::held).
 //   - rss_slope_max, when set: the Theil–Sen slope of the cycle-end levels after warm-up, lower bound above it →
 //     LEAK (from 5 such cycles).
 //   The resource's verdict is the worst of these.
@@ -74,6 +74,10 @@ struct LoadBlock {
   // A held pattern's block (its connections wait `hold`): too few connections, once per run, for a memory rate.
   // Its memory growth is reported, not judged; its dead peers are what checks.reap judges.
   bool held = false;
+  // Attributed runs run each pattern twice in a row, and only the second block's memory growth is its own: a GC
+  // runtime grows its heap for a block's garbage during the next block's load, so the first (the flush) shows
+  // what the previous pattern left pending. Counts have no such lag and count every block.
+  bool flush = false;
 };
 
 // One close pattern's part in a resource's verdict (attributed runs).

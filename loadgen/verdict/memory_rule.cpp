@@ -65,9 +65,9 @@ std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan&
       recovering = false;
       continue;
     }
-    LevelIncrement inc{.group = group(i), .change = growth, .connections = f.blocks[i].connections_closed};
-    if (i > 0) inc.previous_group = group(i - 1), inc.previous_connections = f.blocks[i - 1].connections_closed;
-    out.push_back(std::move(inc));
+    // A flush block takes what the block before it left pending in a GC heap (LoadBlock::flush): not its own.
+    if (f.blocks[i].flush) continue;
+    out.push_back({group(i), growth, f.blocks[i].connections_closed});
   }
   return out;
 }

@@ -8,18 +8,19 @@
 
 namespace wsl {
 
-// What one block of load did to a resource: its growth over the level before it, the connections it closed, and
-// what the block before it ran (a GC runtime shows part of a block's growth only during the next block's load).
-// `group` is what the block ran: one close pattern (attributed runs) or "all".
+// What one block of load did to a resource: its growth over the settled level before it, and the connections it
+// closed. `group` is what the block ran: one close pattern (attributed runs) or "all".
 struct LevelIncrement {
   std::string group;
   double change = 0;
   double connections = 0;
-  std::string previous_group;       // the block before it, warm-up included; "" for none
-  double previous_connections = 0;
 };
 
-// One group's rate and its interval (Student's t at the fit's confidence).
+// One group's rate: the least-squares line through the origin of change against connections, so a block with
+// more connections weighs more. The interval is Student's t at the fit's confidence. It treats each block's
+// change as independent noise, which is exact for a heap that grows a chunk now and then and keeps it; where
+// levels merely jitter around a true value, consecutive changes share a level and the interval is wider than it
+// need be (conservative): that error is the one that cannot raise a false alarm.
 struct GroupRate {
   std::string group;
   double per_connection = 0;
@@ -37,18 +38,12 @@ struct RateFit {
   double noise_sd = 0;            // estimated standard deviation of one increment's noise (NaN without df)
   std::size_t degrees_of_freedom = 0;
   double confidence = 0.95;
-  double lag = 0;  // the share of a block's growth that showed during the next block's load, as fitted
 };
 
-// Fits every group's rate at once by least squares: a block's growth is its own group's rate times its
-// connections, except a share `lag` of it that shows during the next block instead (a GC heap grows when the next
-// load needs the room). With several groups in varying order, the lag is fitted too (a grid of shares from 0 to
-// 0.95; the best fit sets the rates) and the interval of each rate covers it at every share the data cannot rule
-// out (an F test at the same confidence), so the lag's uncertainty widens the interval instead of being ignored.
-// The noise of an increment comes from the server, not from which pattern ran, so its variance is pooled over all
-// groups. Each increment's noise is treated as independent, which is exact for a heap that steps and stays; where
-// levels merely jitter around a true value the interval is wider than it need be: the error that cannot raise a
-// false alarm.
+// Fits every group's rate at once. The noise of an increment comes from the server's level (a GC heap's sawtooth,
+// an allocator's arenas), not from which pattern ran, so its variance is pooled over all groups: increments minus
+// groups degrees of freedom. That is what lets a group seen in few blocks still get an honest interval, and it is
+// conservative for healthy groups beside a leaking one, whose scatter widens everyone's interval.
 RateFit fit_per_connection_rates(std::span<const LevelIncrement> increments, double confidence = 0.95);
 
 // Student's t quantile for a two-sided interval: t with P(|T| <= t) = confidence, at `df` >= 1 degrees of freedom.

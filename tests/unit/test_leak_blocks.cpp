@@ -44,16 +44,20 @@ TEST(LeakBlocks, AttributedCyclesRunEachPatternAloneAndHeldPatternsOnceAtTheEnd)
   p.checks.leak.attribute = LeakAttribution::patterns;
   p.checks.leak.warmup_cycles = 2;
   const auto blocks = plan_blocks(p);
-  // clean and rst in every cycle; stall, which holds its connections for 20 s, once at the end of the last.
-  ASSERT_EQ(blocks.size(), 7u);
-  const ClosePattern expected[] = {ClosePattern::clean, ClosePattern::rst, ClosePattern::clean, ClosePattern::rst,
-                                   ClosePattern::clean, ClosePattern::rst, ClosePattern::stall};
+  // clean and rst twice in a row (a flush, then the measured block) in every cycle; stall, which holds its
+  // connections for 20 s, once at the end of the last.
+  ASSERT_EQ(blocks.size(), 13u);
+  using P = ClosePattern;
+  // (With two patterns, rotating by one and reversing gives the same order back.)
+  const P expected[] = {P::clean, P::clean, P::rst, P::rst, P::clean, P::clean, P::rst, P::rst,
+                        P::clean, P::clean, P::rst, P::rst, P::stall};
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     ASSERT_TRUE(blocks[i].pattern) << i;
     EXPECT_EQ(*blocks[i].pattern, expected[i]) << i;
-    EXPECT_EQ(blocks[i].cycle, i < 2 ? 0u : i < 4 ? 1u : 2u) << i;
-    EXPECT_EQ(blocks[i].warmup, i < 4) << i;
-    EXPECT_EQ(blocks[i].last_of_cycle, i == 1 || i == 3 || i == 6) << i;
+    EXPECT_EQ(blocks[i].cycle, i < 4 ? 0u : i < 8 ? 1u : 2u) << i;
+    EXPECT_EQ(blocks[i].warmup, i < 8) << i;
+    EXPECT_EQ(blocks[i].flush, i % 2 == 0 && i < 12) << i;
+    EXPECT_EQ(blocks[i].last_of_cycle, i == 3 || i == 7 || i == 12) << i;
   }
 }
 
@@ -93,14 +97,15 @@ TEST(LeakBlocks, MixPatternsInOrderOfFirstAppearanceSkippingZeroWeights) {
   EXPECT_EQ(mix_patterns(Profile{}), std::vector{ClosePattern::clean});
 }
 
-TEST(LeakBlocks, EachCycleRotatesTheOrderAndEveryOtherReversesItSoPredecessorsVary) {
+TEST(LeakBlocks, EachCycleRotatesTheOrderAndEveryOtherReversesIt) {
   Profile p;
   p.cycles = 6;
   p.phases = {{.name = "churn", .duration = 1s, .connections = 10, .churn_rate = 10}};
   p.close.mix = {{.pattern = ClosePattern::clean}, {.pattern = ClosePattern::rst}, {.pattern = ClosePattern::fin}};
   p.checks.leak.attribute = LeakAttribution::patterns;
   std::string order;
-  for (const BlockPlan& b : plan_blocks(p)) order += std::string(to_string(*b.pattern)).substr(0, 1);
+  for (const BlockPlan& b : plan_blocks(p))
+    if (!b.flush) order += std::string(to_string(*b.pattern)).substr(0, 1);
   EXPECT_EQ(order, "crf" "cfr" "fcr" "frc" "rfc" "rcf");
   // Every pattern follows each of the other two at least twice over the run.
   std::map<std::string, int> follows;

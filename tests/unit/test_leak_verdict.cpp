@@ -37,7 +37,8 @@ std::vector<LoadBlock> cycle_blocks(int cycles, double connections, int warmup =
   return blocks;
 }
 
-// An attributed run as the planner lays it out: every cycle runs one block per pattern, in a seeded order per cycle.
+// An attributed run as the planner lays it out: every cycle runs two blocks per pattern (a flush, then the measured
+// one), in an order that changes from cycle to cycle.
 std::vector<LoadBlock> pattern_blocks(int cycles, const std::vector<std::string>& patterns, double connections,
                                       int warmup = 1) {
   Profile profile;
@@ -51,7 +52,7 @@ std::vector<LoadBlock> pattern_blocks(int cycles, const std::vector<std::string>
   std::vector<LoadBlock> blocks;
   for (const BlockPlan& plan : plan_blocks(profile))
     blocks.push_back({.cycle = plan.cycle, .group = to_string(*plan.pattern), .warmup = plan.warmup,
-                      .connections_closed = connections});
+                      .connections_closed = connections, .flush = plan.flush});
   return blocks;
 }
 
@@ -202,18 +203,17 @@ TEST(LeakVerdict, FourKiBPerConnectionIsCaughtAndMeasured) {
 
 TEST(LeakVerdict, AHeapThatIsReturnedToTheOsAndRegrownHasNotGrown) {
   // What npm ws on Node 20 did under churn: RSS sits at ~92 MiB, V8 returns ~30 MiB to the OS in the middle of a
-  // block, and the next blocks grow it back to a little below where it was. Measured levels of one run, in MiB.
-  // The blocks of the return and the regrowth give no growth, which leaves few to judge: no LEAK, and not more.
+  // block, and the next blocks grow it back to a little below where it was. Measured levels after 12 blocks of
+  // 2500 connections, in MiB. The blocks of the return and the regrowth give no growth: no LEAK, and little rate.
   const std::vector<double> levels = {73.8, 84.2, 92.5, 92.8, 63.0, 74.2, 74.4, 88.5, 90.1, 90.4, 91.0, 90.5};
-  const auto blocks = pattern_blocks(4, {"clean", "rst", "fin"}, 2500);
+  const auto blocks = cycle_blocks(12, 2500, 3);
   ResourceSamples s{"rss", {50.3 * MiB, 50.3 * MiB, 50.3 * MiB}, {}};
   for (double l : levels) s.settled.push_back({l * MiB, l * MiB, l * MiB});
   auto v = judge_resource(s, blocks, LeakCheck{});
-  EXPECT_NE(v.verdict, Verdict::leak) << v.reason;
-  for (const PatternShare& share : v.by_pattern) {
-    EXPECT_NE(share.verdict, Verdict::leak) << share.pattern << ": " << share.reason;
-    EXPECT_LT(std::abs(*share.per_connection), 256) << share.pattern;
-  }
+  EXPECT_EQ(v.verdict, Verdict::pass) << v.reason;
+  ASSERT_TRUE(v.per_connection && v.per_connection_high);
+  EXPECT_LT(*v.per_connection, 64);
+  EXPECT_LT(*v.per_connection_high, 512);
 }
 
 TEST(LeakVerdict, ALeakIsCaughtThroughTheHeapsReturnsAndRegrowth) {
@@ -360,14 +360,15 @@ TEST(LeakVerdict, AttributedFdLeakNamesItsPatternPerConnection) {
   EXPECT_EQ(v.by_pattern[1].pattern, "rst");
   EXPECT_EQ(v.by_pattern[1].verdict, Verdict::leak);
   EXPECT_DOUBLE_EQ(*v.by_pattern[1].per_connection, 1.0);
-  EXPECT_DOUBLE_EQ(v.by_pattern[1].change, 600);
-  EXPECT_TRUE(has(v.reason, "by pattern: clean +0, rst +600 (LEAK), fin +0")) << v.reason;
+  EXPECT_DOUBLE_EQ(v.by_pattern[1].change, 1200);  // counts count the flush blocks too: they have no lag
+  EXPECT_DOUBLE_EQ(v.by_pattern[1].connections, 1200);
+  EXPECT_TRUE(has(v.reason, "by pattern: clean +0, rst +1200 (LEAK), fin +0")) << v.reason;
 }
 
 TEST(LeakVerdict, FdsHeldPastOneSettleButGivenBackLaterAreNotAPatternsLeak) {
-  // rst's block leaves 50 fds that the next block's settle no longer shows: held longer, not kept.
+  // rst's blocks leave 50 fds that clean's settles no longer show: held longer, not kept.
   const auto blocks = pattern_blocks(1, {"rst", "clean"}, 100, 0);
-  auto v = judge_resource(samples("fds", {12, 12, 12}, {{62}, {12}}), blocks, LeakCheck{});
+  auto v = judge_resource(samples("fds", {12, 12, 12}, {{62}, {62}, {12}, {12}}), blocks, LeakCheck{});
   EXPECT_EQ(v.verdict, Verdict::pass) << v.reason;
   ASSERT_EQ(v.by_pattern.size(), 2u);
   EXPECT_EQ(v.by_pattern[0].verdict, Verdict::pass);
