@@ -177,7 +177,7 @@ struct LeakCheck {
   int64_t close_wait_max = 0;
   std::optional<double> rss_slope_max;  // bytes per cycle after warm-up; absent: not judged (the rate per connection is)
   uint32_t warmup_cycles = 1;  // memory growth in these first cycles is reported, never by itself a LEAK
-  double rss_per_connection_max = 1024;  // bytes of memory growth per connection closed, after warm-up
+  double rss_per_connection_max = 512;  // bytes of memory growth per connection closed, after warm-up
   LeakAttribution attribute = LeakAttribution::none;
 
   bool operator==(const LeakCheck&) const = default;

@@ -35,10 +35,22 @@ JudgedSpan judged_span(const ResourceFacts& f) {
 }
 
 // A level this far below the high-water mark is memory returned to the OS (V8 does it tens of MiB at a time), not
-// jitter: 5% of the mark, at least 1 MiB.
-double return_threshold(double high_water) { return std::max(1048576.0, 0.05 * high_water); }
+// the jitter of a sawtoothing heap: 5% of the mark, at least 1 MiB, and at least four times the median change
+// between consecutive judged levels.
+double return_threshold(const ResourceFacts& f, const JudgedSpan& span, double high_water) {
+  std::vector<double> changes;
+  std::optional<double> previous = span.anchor;
+  for (std::size_t i = span.first; i < f.levels.size(); ++i) {
+    if (!f.levels[i]) continue;
+    if (previous) changes.push_back(std::abs(*f.levels[i] - *previous));
+    previous = f.levels[i];
+  }
+  const double typical = median(changes).value_or(0);
+  return std::max({1048576.0, 0.05 * high_water, 4 * typical});
+}
 
-// Each judged block's growth: how far its level pushed the high-water mark of the settled levels (from the level
+// Each judged block's growth (`pooled`: every block as one group "all"; else each measured block as its pattern):
+// how far its level pushed the high-water mark of the settled levels (from the level
 // at the end of warm-up). A leak is memory never given back, so it can only push that mark up; a level a little
 // below the mark is jitter and grew nothing. A runtime that returns heap pages to the OS grows back over the next
 // blocks, and what those blocks show is its regrowth mixed with their own growth: from such a return until a
@@ -54,7 +66,7 @@ std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan&
   for (std::size_t i = span.first; i < f.levels.size(); ++i) {
     if (!f.levels[i]) continue;
     const double level = *f.levels[i];
-    if (level < high_water - return_threshold(high_water)) {
+    if (level < high_water - return_threshold(f, span, high_water)) {
       recovering = true;
       continue;
     }
@@ -65,8 +77,9 @@ std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan&
       recovering = false;
       continue;
     }
-    // A flush block takes what the block before it left pending in a GC heap (LoadBlock::flush): not its own.
-    if (f.blocks[i].flush) continue;
+    // A flush block takes what the block before it left pending in a GC heap (LoadBlock::flush): not its own, but
+    // part of the whole when every pattern is judged together.
+    if (f.blocks[i].flush && !pooled) continue;
     out.push_back({group(i), growth, f.blocks[i].connections_closed});
   }
   return out;
@@ -201,6 +214,10 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
   Verdict verdict = exploded ? Verdict::leak : Verdict::pass;
   if (judged.empty()) verdict = worse(verdict, Verdict::inconclusive);
   for (const PatternShare& s : judged) verdict = worse(verdict, s.verdict);
+  // Attributed: every pattern together still judges the whole, so a leak whose growth a GC runtime spreads over
+  // several patterns' blocks is not missed because no one pattern can be blamed.
+  const bool leaks_together = attributed && all && all->verdict == Verdict::leak;
+  if (leaks_together) verdict = Verdict::leak;
   const std::optional<std::string> slope = slope_leak(f, span, check);
   if (slope) verdict = Verdict::leak;
   out.verdict = verdict;
@@ -216,6 +233,10 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
       rate_text += std::string(" ") + to_string(s.verdict);
     }
     rate_text += " against rss_per_connection_max " + bytes(check.rss_per_connection_max);
+    if (all)
+      rate_text += "; every pattern together " + bytes_change(*all->per_connection) + "/conn" +
+                   (all->low ? " (" + bytes_change(*all->low) + ".." + bytes_change(*all->high) + ")" : "") + " " +
+                   to_string(all->verdict);
   } else {
     rate_text = "no block after warm-up had a level to judge";
   }

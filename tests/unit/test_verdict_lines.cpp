@@ -60,6 +60,6 @@ TEST(VerdictLines, RealVerdictLinesCarryUnits) {
   for (uint32_t c = 0; c < 4; ++c) blocks.push_back({.cycle = c, .warmup = c == 0, .connections_closed = 1000});
   const std::string line = verdict_line(judge_resource(rss, blocks, LeakCheck{}));
   EXPECT_EQ(line,
-            "PASS rss: +35B per connection (95% CI -115B..+185B) < rss_per_connection_max 1.00KiB, 3000 connections "
+            "PASS rss: +35B per connection (95% CI -115B..+185B) < rss_per_connection_max 512B, 3000 connections "
             "in 3 blocks after warm-up; +0B after warm-up <= rss_delta_max 64.0MiB; warm-up +45.0MiB (not judged)");
 }

@@ -12,12 +12,16 @@ from harness import run_wsloadgen, scaled, write_profile
 from real_servers import RealServer
 
 CONNECTIONS_PER_BLOCK = 600  # 1.5 s of churn at 400/s
-CYCLES = 3                   # 1 warm-up, 2 judged; each runs every pattern twice (a flush, then measured)
+CYCLES = 4                   # 1 warm-up, 3 judged; each runs every pattern twice (a flush, then measured)
 ABRUPT = ("rst", "fin")
 ENDED_WITHOUT_CLOSE = ABRUPT + ("stall",)  # a stalled peer ends by our reset when the server never reaps it
 HEARTBEAT_S = 1              # the healthy servers' ping interval: a silent peer is dropped within ~2 s
 REAP_WITHIN_S = 4
 STALL_HOLD_S = 5
+# What the memory-leaking servers keep per connection that ended without a Close frame: 5 MiB per block of 650,
+# small enough beside the heap for a GC runtime to collect several times a block (a leak that grows its heap for
+# many blocks after it spreads over whatever runs then; counts stay exact).
+LEAK_BYTES = 8192
 
 # The runtime's own gauges, scraped from its /metrics and judged by the same rules as RSS and fds: heap bytes as
 # memory, goroutines, timers and tasks as counts.
@@ -32,7 +36,7 @@ TASK_SERIES = {"node-ws": "nodejs_active_timers", "python-websockets": "python_a
                "go-gorilla": "go_goroutines"}
 
 # Small blocks keep the test short, so the limit on memory per connection sits well above their noise and well
-# below the 64 KiB the buggy servers keep; bench/verdict_accuracy.py judges the shipped default at leak-hunt's scale.
+# below the LEAK_BYTES the buggy servers keep; bench/verdict_accuracy.py judges the shipped default at leak-hunt's scale.
 PROFILE = f"""
 name: verdict-real-servers
 seed: 3
@@ -126,27 +130,17 @@ class RealServerVerdicts:
         # Every stalled peer was given back by the heartbeat, well inside reap.within.
         self.assertEqual(o.account["dropped_by_heartbeat"], connections_closed_with(o, ["stall"]), o)
 
-    def test_leaks_on_abrupt_closes_and_no_heartbeat_are_caught_and_attributed(self):
-        o = judge(self.RUNTIME, "--leak-fd", "--leak-bytes", "65536", "--leak-task", "--no-heartbeat")
+    def test_fds_and_tasks_kept_for_abrupt_closes_and_no_heartbeat_are_caught_and_attributed(self):
+        o = judge(self.RUNTIME, "--leak-fd", "--leak-task", "--no-heartbeat")
         self.assertEqual(o.result.code, 1, o)
         abrupt = int(connections_closed_with(o, ENDED_WITHOUT_CLOSE))
-        # What the server really kept: one fd and 64 KiB per connection that ended without a Close frame (its
+        # What the server really kept: one fd and one task per connection that ended without a Close frame (its
         # account, and /proc).
-        self.assertEqual(o.account["leaked_fds"], abrupt, o)
-        self.assertEqual(o.account["leaked_bytes"], abrupt * 65536, o)
+        self.assertEqual((o.account["leaked_fds"], o.account["leaked_tasks"]), (abrupt, abrupt), o)
         self.assertEqual(o.fds_kept, abrupt, o)
         # fds: exactly one per rst, fin and stalled connection, none per clean one.
         self.assertEqual(o.shares("fds"), {"clean": ("PASS", 0), "rst": ("LEAK", 1), "fin": ("LEAK", 1),
                                            "stall": ("LEAK", 1)}, o)
-        # Memory: rst and fin keep about 64 KiB per connection; clean is not blamed.
-        rss = o.shares("rss")
-        for pattern in ABRUPT:
-            verdict, per_connection = rss[pattern]
-            self.assertEqual(verdict, "LEAK", (pattern, o))
-            self.assertGreater(per_connection, 48 * 1024, (pattern, o))
-            self.assertLess(per_connection, 160 * 1024, (pattern, o))
-        self.assertNotEqual(rss["clean"][0], "LEAK", o)
-        self.assertLess(rss["clean"][1], 16 * 1024, o)
         # Tasks left running: the runtime's own count of them, attributed the same way.
         if self.RUNTIME in TASK_SERIES:
             tasks = o.shares("scrape:" + TASK_SERIES[self.RUNTIME])
@@ -159,4 +153,21 @@ class RealServerVerdicts:
         self.assertRegex(reap["reason"], rf"^{stalled} of {stalled} held peers not given back within reap.within")
         self.assertEqual(o.account["dropped_by_heartbeat"], 0, o)
         self.assertRegex(o.result.stdout, r"(?m)^by pattern rst \(\d+ closed\): .*per connection: LEAK$")
-        self.assertRegex(o.result.stdout, r"(?m)^by pattern clean \(\d+ closed\): .*per connection: (PASS|INCONCLUSIVE)$")
+
+    def test_memory_kept_for_abrupt_closes_is_caught_and_attributed(self):
+        o = judge(self.RUNTIME, "--leak-bytes", str(LEAK_BYTES), "--heartbeat", str(HEARTBEAT_S))
+        self.assertEqual(o.result.code, 1, o)
+        abrupt = int(connections_closed_with(o, ENDED_WITHOUT_CLOSE))
+        self.assertEqual(o.account["leaked_bytes"], abrupt * LEAK_BYTES, o)
+        # rst and fin keep LEAK_BYTES per connection (a GC runtime's RSS up to twice that: its heap goal grows with
+        # what is live); clean is not blamed.
+        rss = o.shares("rss")
+        for pattern in ABRUPT:
+            verdict, per_connection = rss[pattern]
+            self.assertEqual(verdict, "LEAK", (pattern, o))
+            self.assertGreater(per_connection, LEAK_BYTES * 0.75, (pattern, o))
+            self.assertLess(per_connection, LEAK_BYTES * 2.5, (pattern, o))
+        self.assertNotEqual(rss["clean"][0], "LEAK", o)
+        self.assertLess(rss["clean"][1], LEAK_BYTES / 2, o)
+        self.assertEqual(o.resources["fds"]["verdict"], "PASS", o)
+        self.assertEqual(o.resources["reap.stall"]["verdict"], "PASS", o)
