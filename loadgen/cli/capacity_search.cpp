@@ -1,5 +1,6 @@
 // `wsloadgen run` with capacity: the loop around the pure search controller — fit each level to this host, run it
 // as a block of its own, judge it, settle, and ask the controller for the next level.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <iostream>
@@ -61,6 +62,7 @@ int RunSession::run_search() {
     std::lock_guard<std::mutex> lock(view_mutex_);
     capacity_ = controller.result(steps_);
   };
+  double highest = 0;  // the highest level run so far
   for (uint32_t index = 0; !interrupted_;) {
     const std::optional<double> level = controller.next_level();
     if (!level) break;
@@ -86,10 +88,13 @@ int RunSession::run_search() {
       continue;
     }
 
+    // A runtime's heap grows to the most connections it has seen and keeps that: a step that reaches a new
+    // highest level is warm-up for the memory verdict; a step below an earlier one must not grow memory.
     const BlockPlan block{.cycle = index,
                           .pattern = std::nullopt,
-                          .warmup = index < profile_.checks.leak.warmup_cycles,
+                          .warmup = index < profile_.checks.leak.warmup_cycles || *level > highest,
                           .last_of_cycle = true};
+    highest = std::max(highest, *level);
     const std::optional<BlockRun> ran = run_block(step.profile);
     if (!ran) return kExitCannotProceed;
     const PhaseStats phases = step_phases(ran->phases, step.judged_phases);
