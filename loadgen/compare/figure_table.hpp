@@ -23,8 +23,11 @@ enum class FigureKind {
   leak_bytes_delta,      // a memory resource: the same, in bytes (shown; a heap's size varies run to run)
   leak_count_per_connection,  // per connection closed (all patterns, or one pattern in an attributed run)
   leak_bytes_per_connection,  // likewise, bytes
+  leak_other,            // kernel-timed socket states (time_wait, ...) and scraped series without a limit
+  step_latency,          // a step both reports ran (same name): handshake and message RTT p99 (seconds)
+  step_error_ratio,      // the same step: connect and handshake errors per connect attempted
 };
-inline constexpr int kFigureKindCount = 15;
+inline constexpr int kFigureKindCount = 18;
 
 enum class Worse { higher, lower };
 enum class FigureUnit { level, seconds, ratio, count, bytes };
@@ -39,6 +42,8 @@ struct FigureRule {
   bool absent_is_zero;    // a report without the figure had none of it (an error reason that never happened)
 };
 
+// A capacity search's whole-run latency, errors, closes and reclaim times mix every level it tried, and two searches
+// try different levels: in a search report they are shown, not judged (Figure::judged); its steps are.
 // Verdicts (the run's, the leak verdict overall, per resource and per pattern) are not figures: a change to FAIL,
 // LEAK or INTERRUPTED from PASS or INCONCLUSIVE fails the comparison whatever --max-regression says.
 inline constexpr std::array<FigureRule, kFigureKindCount> kFigureRules = {{
@@ -60,6 +65,9 @@ inline constexpr std::array<FigureRule, kFigureKindCount> kFigureRules = {{
      FigureUnit::count, false},
     {FigureKind::leak_bytes_per_connection, "leak per connection (memory)", Worse::higher, 64, true,
      FigureUnit::bytes, false},
+    {FigureKind::leak_other, "leak delta (other)", Worse::higher, 0, false, FigureUnit::count, false},
+    {FigureKind::step_latency, "step latency p99", Worse::higher, 0.005, true, FigureUnit::seconds, false},
+    {FigureKind::step_error_ratio, "step error ratio", Worse::higher, 0.0001, true, FigureUnit::ratio, false},
 }};
 
 constexpr bool rules_in_kind_order() {

@@ -45,9 +45,11 @@ ComparisonRow figure_row(const Figure* base, const Figure* next, double bound) {
   row.change = magnitude > 0 ? diff / magnitude
                              : diff == 0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), diff);
   const double worse_by = rule.worse == Worse::higher ? diff : -diff;
+  // Judged when the table says so and neither report marks its figure as not comparable.
+  const bool judged = rule.judged && (!base || base->judged) && (!next || next->judged);
   if (std::abs(diff) <= rule.noise) row.outcome = RowOutcome::same;
   else if (worse_by < 0) row.outcome = RowOutcome::better;
-  else if (rule.judged && (magnitude > 0 ? worse_by / magnitude : INFINITY) > bound)
+  else if (judged && (magnitude > 0 ? worse_by / magnitude : INFINITY) > bound)
     row.outcome = RowOutcome::regressed;
   else
     row.outcome = RowOutcome::worse;

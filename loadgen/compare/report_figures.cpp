@@ -44,20 +44,51 @@ const Json& required(const Json& object, const char* key, const std::string& whe
   return *value;
 }
 
+std::optional<double> ratio(std::optional<double> part, std::optional<double> whole);
+
 class Collector {
  public:
   explicit Collector(ReportFigures& out) : out_(out) {}
 
   void add(std::string key, std::string label, FigureKind kind, std::optional<double> value) {
-    out_.figures.push_back({std::move(key), std::move(label), kind, value});
+    out_.figures.push_back({std::move(key), std::move(label), kind, value, !whole_run_not_comparable_});
   }
+  // From here on, figures of the whole run are shown but not judged (a capacity search).
+  void whole_run_not_comparable(bool yes) { whole_run_not_comparable_ = yes; }
   void verdict(std::string key, std::string label, std::string verdict) {
     out_.verdicts.push_back({std::move(key), std::move(label), std::move(verdict)});
   }
 
  private:
   ReportFigures& out_;
+  bool whole_run_not_comparable_ = false;
 };
+
+bool is_search(const Json& report) {
+  const Json* capacity = member(report, "capacity", "report");
+  return capacity && capacity->is_object() && string_at(*capacity, "method", "capacity") == "search";
+}
+
+// Steps both reports ran are compared as steps: a search's by name (each level runs once), others by name and cycle.
+void add_steps(Collector& c, const Json& report, bool search) {
+  const Json* steps = member(report, "steps", "report");
+  if (!steps) return;  // reports from before steps
+  if (!steps->is_array()) throw Malformed("steps: expected an array");
+  for (const Json& step : *steps) {
+    const std::string name = string_at(step, "name", "steps[]");
+    const Json& completed = required(step, "completed", "steps[" + name + "]");
+    if (!completed.is_boolean()) throw Malformed("steps[" + name + "].completed: expected true or false");
+    if (!completed.get<bool>()) continue;
+    const std::string where = "steps[" + name + "]";
+    const std::string id = search ? name : name + " (cycle " + std::to_string(int64_t(
+                                                  number_at(step, "cycle", where).value_or(0))) + ")";
+    for (const char* figure : {"handshake_seconds", "message_rtt_seconds"})
+      c.add("step." + id + "." + figure + ".p99", id + (figure[0] == 'h' ? " handshake p99" : " message RTT p99"),
+            FigureKind::step_latency, number_at(required(step, figure, where), "p99", where + "." + figure));
+    c.add("step." + id + ".error_ratio", id + " error ratio", FigureKind::step_error_ratio,
+          ratio(number_at(step, "errors_total", where), number_at(step, "connects_attempted", where)));
+  }
+}
 
 void add_capacity(Collector& c, const Json& report) {
   const Json* capacity = member(report, "capacity", "report");
@@ -136,11 +167,17 @@ void add_leaks(Collector& c, const Json& report) {
   for (const Json& r : resources) {
     const std::string name = string_at(r, "resource", "leak_verdict.resources[]");
     const std::string where = "leak_verdict.resources[" + name + "]";
-    const bool bytes = unit_of(name, classify_resource(name)) == AmountUnit::bytes;
+    // Counts a server must give back are judged; memory by its rate per connection; the rest is shown.
+    const ResourceKind kind = classify_resource(name);
+    const bool bytes = kind == ResourceKind::memory_bytes;
+    const bool counted = kind == ResourceKind::fd_count || kind == ResourceKind::close_wait;
     c.verdict("leak." + name, "leak " + name, string_at(r, "verdict", where));
-    const FigureKind delta = bytes ? FigureKind::leak_bytes_delta : FigureKind::leak_count_delta;
+    const FigureKind delta =
+        bytes ? FigureKind::leak_bytes_delta : counted ? FigureKind::leak_count_delta : FigureKind::leak_other;
     c.add("leak." + name + ".delta", name + " delta", delta, number_at(r, "delta", where));
-    const FigureKind per = bytes ? FigureKind::leak_bytes_per_connection : FigureKind::leak_count_per_connection;
+    const FigureKind per = bytes     ? FigureKind::leak_bytes_per_connection
+                           : counted ? FigureKind::leak_count_per_connection
+                                     : FigureKind::leak_other;
     if (const auto v = number_at(r, "per_connection", where))
       c.add("leak." + name + ".per_connection", name + " per connection", per, v);
     const Json* by_pattern = member(r, "by_pattern", where);
@@ -172,9 +209,13 @@ std::optional<ReportFigures> figures_of(const Json& report, std::string* error) 
     Collector c(out);
     c.verdict("verdict", "run verdict", string_at(report, "verdict", "report"));
     add_capacity(c, report);
+    const bool search = is_search(report);
+    c.whole_run_not_comparable(search);
     add_latency(c, report);
     add_errors(c, report);
     add_patterns(c, report);
+    c.whole_run_not_comparable(false);
+    add_steps(c, report, search);
     add_leaks(c, report);
     return out;
   } catch (const Malformed& e) {

@@ -16,6 +16,7 @@ struct Figure {
   std::string label;  // as printed, e.g. "handshake p99"
   FigureKind kind;
   std::optional<double> value;  // absent: the report has the key but no value (null)
+  bool judged = true;           // false: this report's figure is not comparable (a search's whole-run figures)
 };
 
 struct VerdictFigure {

@@ -17,7 +17,8 @@ namespace {
 using Json = nlohmann::json;
 
 // The smallest report of schema version 1 that compare reads, with the figures the tests change.
-Json report(double sustained, double handshake_p99, double failed, const std::string& fds_verdict = "PASS") {
+Json report(double sustained, double handshake_p99, double failed, const std::string& fds_verdict = "PASS",
+            const std::string& method = "steps") {
   Json quantiles = {{"count", 10}, {"p50", 0.001}, {"p90", 0.002}, {"p99", 0.003}, {"max", 0.004}};
   Json handshake = quantiles;
   handshake["p99"] = handshake_p99;
@@ -35,7 +36,10 @@ Json report(double sustained, double handshake_p99, double failed, const std::st
           {"leak_verdict", {{"overall", fds_verdict},
                             {"resources", {{{"resource", "fds"}, {"verdict", fds_verdict}, {"delta", 0},
                                             {"per_connection", nullptr}, {"by_pattern", Json::array()}}}}}},
-          {"capacity", {{"of", "connections"}, {"sustained", sustained}}}};
+          {"capacity", {{"method", method}, {"of", "connections"}, {"sustained", sustained}}},
+          {"steps", {{{"name", "step-100"}, {"cycle", 1}, {"completed", true}, {"connects_attempted", 1000},
+                      {"errors_total", failed}, {"handshake_seconds", {{"p99", handshake_p99}}},
+                      {"message_rtt_seconds", {{"p99", nullptr}}}}}}};
 }
 
 ReportFigures figures(const Json& j) {
@@ -102,6 +106,22 @@ TEST(Compare, AFigureOnlyOneReportHasIsShownNotJudged) {
   const Comparison c = compare_reports(figures(older), figures(report(100, 0.05, 0)), 0.10);
   EXPECT_EQ(row(c, "sustained capacity (connections)").outcome, RowOutcome::not_compared);
   EXPECT_EQ(c.exit_code(), 0);
+}
+
+TEST(Compare, ASearchIsJudgedOnItsCapacityAndTheStepsBothRanNotOnWholeRunFigures) {
+  // Two searches try different levels, so their whole-run latencies and errors are not comparable.
+  const Comparison c = compare_reports(figures(report(5000, 0.050, 0, "PASS", "search")),
+                                       figures(report(5000, 0.500, 0, "PASS", "search")), 0.10);
+  EXPECT_EQ(row(c, "handshake p99").outcome, RowOutcome::worse) << "shown, not judged";
+  EXPECT_EQ(row(c, "step-100 handshake p99").outcome, RowOutcome::regressed) << "the same level, ten times slower";
+  EXPECT_EQ(row(c, "step-100 message RTT p99").outcome, RowOutcome::not_compared);
+  const Comparison errors = compare_reports(figures(report(5000, 0.05, 0, "PASS", "search")),
+                                            figures(report(5000, 0.05, 40, "PASS", "search")), 0.10);
+  EXPECT_EQ(row(errors, "connect/handshake error ratio").outcome, RowOutcome::worse);
+  EXPECT_EQ(row(errors, "step-100 error ratio").outcome, RowOutcome::regressed);
+  // Stepped runs name their steps by cycle too: a phase runs once per cycle.
+  EXPECT_EQ(row(compare_reports(figures(report(1, 0.05, 0)), figures(report(1, 0.05, 0)), 0.1),
+                "step-100 (cycle 1) error ratio").outcome, RowOutcome::same);
 }
 
 TEST(CompareReading, OnlyVersionOneReportsAreRead) {
