@@ -18,6 +18,7 @@ import jsonschema
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from harness import (BIN, SOURCE_DIR, Result, ServeProcess, TempDirTestCase, run_wsloadgen,  # noqa: E402
                      wsloadgen_command, write_profile)
+from background_run import BackgroundRun  # noqa: E402
 from real_servers import RealServer  # noqa: E402
 
 SCHEMA_PATH = os.path.join(SOURCE_DIR, "docs", "report.schema.json")
@@ -149,6 +150,29 @@ class CapacityMin(TempDirTestCase):
         r, report, _ = self.run_search(80)
         self.assertEqual(r.code, 0, r)
         self.assertIn("PASS capacity_min: sustained 80 >= min 80 connections", r.stdout)
+
+    def test_a_signal_ends_the_search_with_what_held_so_far(self):
+        server = ServeProcess()
+        out = os.path.join(self.tmp, "interrupted")
+        run = BackgroundRun("run", write_profile(self.tmp, search_profile(start=20, step="30s")), "--target",
+                            server.url, "--out", out, "--progress", "plain", "--metrics-listen", "127.0.0.1:0",
+                            "--set", "capacity.step_duration=1s")
+        try:
+            run.wait_for_stderr(r"^wsloadgen: capacity step-20: held", 60)
+            run.wait_for_stderr(r" step-40 \| active [1-9]", 30)  # the second step is under way
+            run.proc.send_signal(__import__("signal").SIGINT)
+            code = run.finish(timeout=60)
+        finally:
+            run.kill()
+            account = server.stop()
+        self.assertEqual(code, 130, run)
+        report = read_report(out)
+        c = report["capacity"]
+        self.assertEqual((c["stop"], c["sustained"]), ("interrupted", 20), c)
+        self.assertEqual([(s["name"], s["completed"]) for s in report["steps"]],
+                         [("step-20", True), ("step-40", False)])
+        self.assertIn("interrupted; 20 held so far", c["how"])
+        self.assertEqual(account["handshakes"], sum(s["connections_opened"] for s in report["steps"]))
 
     def test_a_search_refuses_shards(self):
         path = write_profile(self.tmp, search_profile())
