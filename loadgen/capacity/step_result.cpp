@@ -86,7 +86,6 @@ StepResult measure_step(const StepFrame& frame, const PhaseStats& phase, const s
   step.connects_attempted = phase.connects_attempted;
   step.connections_opened = phase.connections_opened;
   step.closes_started = phase.closes_started;
-  step.handshake_aborts = phase.handshake_aborts;
   const double seconds = step.duration_seconds();
   if (seconds > 0) {
     step.opens_per_second = double(phase.connections_opened) / seconds;
@@ -116,11 +115,6 @@ void judge_step(StepResult& step, const Checks& checks) {
       fail("handshake_error_ratio", ratio_text(ratio) + " > max " + ratio_text(checks.handshake_error_ratio_max) +
                                         " (" + std::to_string(step.errors_total) + " of " +
                                         std::to_string(step.connects_attempted) + " failed)");
-    // Connections meant to open, none of which did nor failed: a server that leaves every upgrade hanging.
-    const uint64_t meant_to_open = step.connects_attempted - std::min(step.handshake_aborts, step.connects_attempted);
-    if (step.handshake.count == 0 && meant_to_open > step.errors_total)
-      fail("handshake_p99", "no handshake completed (" + std::to_string(meant_to_open - step.errors_total) +
-                                " still waiting when the step ended)");
   }
   if (step.handshake.p99 && *step.handshake.p99 > checks.handshake_p99_max)
     fail("handshake_p99", human_duration(*step.handshake.p99) + " > max " + human_duration(checks.handshake_p99_max));

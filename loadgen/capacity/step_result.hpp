@@ -29,7 +29,6 @@ struct StepResult {
 
   uint64_t connections_open = 0;  // WebSocket connections this process held open when the step ended
   uint64_t connects_attempted = 0, connections_opened = 0, closes_started = 0;
-  uint64_t handshake_aborts = 0;  // attempted on purpose without completing (handshake_abort): never errors
   double opens_per_second = 0, closes_per_second = 0;  // connections opened / closes started over the step
   std::map<std::string, uint64_t> errors;  // connect and handshake errors by reason
   uint64_t errors_total = 0;
@@ -67,6 +66,8 @@ StepResult measure_step(const StepFrame& frame, const PhaseStats& phase, const s
 // Judges the step against the thresholds that make it sustained: handshake error ratio, handshake p99, message RTT
 // p99 (when checks.message_rtt_p99_max is set), the server's CPU share (checks.server_cpu_max, when measured) and
 // open connections the server dropped (checks.dropped_by_server_max). Sets sustained, failures and host_limited.
+// A handshake still waiting when its step ends is judged where it completes or times out: a phase that only issues
+// its opens (an instant ramp) sees its handshakes complete in the next one.
 void judge_step(StepResult& step, const Checks& checks);
 
 // Connect errors that mean this host ran out, not that the server refused: no local port, no file descriptor.

@@ -61,7 +61,7 @@ inline constexpr std::array<FigureRule, kFigureKindCount> kFigureRules = {{
      false},
     {FigureKind::leak_count_delta, "leak delta (counts)", Worse::higher, 1, true, FigureUnit::count, false},
     {FigureKind::leak_bytes_delta, "leak delta (memory)", Worse::higher, 1 << 20, false, FigureUnit::bytes, false},
-    {FigureKind::leak_count_per_connection, "leak per connection (counts)", Worse::higher, 0.001, true,
+    {FigureKind::leak_count_per_connection, "leak per connection (counts)", Worse::higher, 0.01, true,
      FigureUnit::count, false},
     {FigureKind::leak_bytes_per_connection, "leak per connection (memory)", Worse::higher, 64, true,
      FigureUnit::bytes, false},

@@ -13,7 +13,6 @@ PhaseStats totals_of(const RunStats& totals) {
   s.connect_errors = totals.connect_errors;
   s.dropped_by_server = totals.dropped_by_server;
   for (const PatternStats& p : totals.patterns) s.closes_started += p.started;
-  s.handshake_aborts = totals.patterns[int(ClosePattern::handshake_abort)].started;
   s.messages_sent = totals.messages_sent;
   s.messages_received = totals.messages_received;
   s.connect_latency = totals.connect_latency;
@@ -40,7 +39,6 @@ void PhaseStats::merge(const PhaseStats& o) {
   for (const auto& [reason, n] : o.connect_errors) connect_errors[reason] += n;
   dropped_by_server += o.dropped_by_server;
   closes_started += o.closes_started;
-  handshake_aborts += o.handshake_aborts;
   messages_sent += o.messages_sent;
   messages_received += o.messages_received;
   connect_latency.merge(o.connect_latency);
@@ -67,7 +65,6 @@ void PhaseRecorder::close_current(Duration at, const RunStats& totals, uint64_t 
   }
   phase.dropped_by_server = gained(now.dropped_by_server, begun.dropped_by_server);
   phase.closes_started = gained(now.closes_started, begun.closes_started);
-  phase.handshake_aborts = gained(now.handshake_aborts, begun.handshake_aborts);
   phase.messages_sent = gained(now.messages_sent, begun.messages_sent);
   phase.messages_received = gained(now.messages_received, begun.messages_received);
   phase.connect_latency = now.connect_latency.since(begun.connect_latency);

@@ -23,7 +23,6 @@ struct PhaseStats {
   std::map<std::string, uint64_t> connect_errors;  // by reason
   uint64_t dropped_by_server = 0;
   uint64_t closes_started = 0;  // all patterns
-  uint64_t handshake_aborts = 0;  // handshake_abort connections: attempted on purpose without completing
   uint64_t messages_sent = 0;
   uint64_t messages_received = 0;
   LatencyHistogram connect_latency;

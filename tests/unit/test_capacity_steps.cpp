@@ -96,18 +96,13 @@ TEST(StepJudgement, EachThresholdCanFailAStepAndTheFirstFailureNamesIt) {
   EXPECT_EQ(drops.failed_check, "dropped_by_server");
 }
 
-TEST(StepJudgement, HangingUpgradesAndHostLimitsAreCalledWhatTheyAre) {
+TEST(StepJudgement, HostLimitsAreCalledWhatTheyAre) {
   Checks checks;
-  PhaseStats hanging;
-  hanging.connects_attempted = 40;
-  StepResult step = measure_step(frame(40), hanging, {});
-  judge_step(step, checks);
-  EXPECT_EQ(step.failures.front(), "handshake_p99 no handshake completed (40 still waiting when the step ended)");
-  PhaseStats aborted = hanging;
-  aborted.handshake_aborts = 40;
-  StepResult on_purpose = measure_step(frame(40), aborted, {});
-  judge_step(on_purpose, checks);
-  EXPECT_TRUE(on_purpose.sustained) << "handshake_abort connections never complete, by design";
+  PhaseStats issued_only;
+  issued_only.connects_attempted = 40;  // an instant ramp: its handshakes complete in the next phase
+  StepResult instant = measure_step(frame(40), issued_only, {});
+  judge_step(instant, checks);
+  EXPECT_TRUE(instant.sustained) << instant.failures.size();
 
   PhaseStats ports = phase_of(1000, 0, 1ms);
   ports.connect_errors["no_local_port"] = 200;
