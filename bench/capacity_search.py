@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
@@ -43,8 +44,9 @@ def one_run(limit, overrides, taken):
     source = kit.fresh_source_address(taken)
     taken.append(source)
     server = LimitedServer(limit)
+    scratch = tempfile.TemporaryDirectory(prefix="wsloadgen-bench-capacity-")
     try:
-        out_dir = os.path.join("/tmp", f"wsloadgen-bench-capacity-{os.getpid()}")
+        out_dir = scratch.name
         args = [kit.WSLOADGEN, "run", PROFILE, "--target", server.url, "--out", out_dir, "--progress", "off",
                 "--metrics-listen", "127.0.0.1:0", "--set", f"target.source_addresses=[{source}]"]
         for o in overrides:
@@ -56,6 +58,7 @@ def one_run(limit, overrides, taken):
         account = server.stop()
     with open(os.path.join(out_dir, "report.json")) as f:
         report = json.load(f)
+    scratch.cleanup()
     how = re.search(r"^capacity .*\n\s+(search: .*)$", proc.stdout, re.M)
     return {"exit": proc.returncode, "wall": wall, "report": report, "account": account,
             "how": how.group(1) if how else proc.stdout[-2000:]}
