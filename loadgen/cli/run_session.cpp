@@ -1,6 +1,7 @@
 // One `wsloadgen run` from a loaded profile: prepare, watch, run the cycles, judge, report.
 #include "cli/run_session.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "report/junit_xml.hpp"
 #include "report/report_files.hpp"
 #include "report/timeseries_csv.hpp"
+#include "plan/capacity_steps.hpp"
 #include "verdict/reap_check.hpp"
 #include "verdict/threshold_checks.hpp"
 #include "verdict/verdict_lines.hpp"
@@ -53,7 +55,10 @@ SampleWindow sample_until(Monitor& monitor, int64_t until_ns, int at_least, cons
 }  // namespace
 
 RunSession::RunSession(const Profile& profile, const Command& command)
-    : profile_(profile), command_(command), workers_(worker_count(profile)) {}
+    : profile_(profile), command_(command), workers_(worker_count(profile)) {
+  // Every phase's series exists from the start at 0; a search names its steps as it goes.
+  for (const Phase& phase : profile.phases) phases_seen_.push_back(phase.name);
+}
 
 int RunSession::run() {
   // From here on a signal stops the run in order instead of killing it, so reports still get written.
@@ -99,37 +104,82 @@ void RunSession::on_signal(int count) {
   if (current_pool_) current_pool_->request_stop(stop_level_);
 }
 
+std::optional<RunSession::BlockRun> RunSession::run_block(const Profile& block_profile) {
+  WorkerPool pool(block_profile, prepared_.target, command_.shard_index, command_.shard_count, workers_);
+  if (monitor_ && monitor_->target().port) pool.set_reclaim_tracker(&reclaims_);
+  std::string error;
+  if (!pool.init(&error)) {
+    std::cerr << "wsloadgen: cannot run: " << error << "\n";
+    return std::nullopt;
+  }
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    current_pool_ = &pool;
+    block_phases_.clear();
+    for (const Phase& phase : block_profile.phases) {
+      block_phases_.push_back(phase.name);
+      if (std::find(phases_seen_.begin(), phases_seen_.end(), phase.name) == phases_seen_.end())
+        phases_seen_.push_back(phase.name);
+    }
+    if (stop_level_ != StopRequest::none) pool.request_stop(stop_level_);
+  }
+  // A common start a little ahead, so every worker's schedule begins at the same instant.
+  BlockRun ran;
+  const int64_t start_ns = monotonic_now_ns() + 20'000'000;
+  ran.start_ns = start_ns - epoch_ns_;
+  ran.stats = pool.run(start_ns);
+  ran.phases = pool.phase_stats();
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    summary_.stats.merge(ran.stats);
+    current_pool_ = nullptr;
+  }
+  pool.release();  // every socket of the block is closed before the server is judged
+  return ran;
+}
+
 int RunSession::run_blocks() {
+  if (profile_.capacity) return run_search();
   // Each block is one pass over the phases (with attribution, one pattern alone), then a settle; identical
   // blocks make the levels after them comparable.
   for (const BlockPlan& block : plan_blocks(profile_)) {
     if (interrupted_) break;
     const Profile block_profile_ = block_profile(profile_, block);  // the pool's schedule reads it
-    WorkerPool pool(block_profile_, prepared_.target, command_.shard_index, command_.shard_count, workers_);
-    if (monitor_ && monitor_->target().port) pool.set_reclaim_tracker(&reclaims_);
-    std::string error;
-    if (!pool.init(&error)) {
-      std::cerr << "wsloadgen: cannot run: " << error << "\n";
-      return kExitCannotProceed;
-    }
-    {
-      std::lock_guard<std::mutex> lock(pool_mutex_);
-      current_pool_ = &pool;
-      if (stop_level_ != StopRequest::none) pool.request_stop(stop_level_);
-    }
-    // A common start a little ahead, so every worker's schedule begins at the same instant.
-    const RunStats block_stats = pool.run(monotonic_now_ns() + 20'000'000);
-    {
-      std::lock_guard<std::mutex> lock(pool_mutex_);
-      summary_.stats.merge(block_stats);
-      current_pool_ = nullptr;
-    }
-    pool.release();  // every socket of the block is closed before the server is judged
+    const std::optional<BlockRun> ran = run_block(block_profile_);
+    if (!ran) return kExitCannotProceed;
+    record_phase_steps(block_profile_, block, *ran);
     if (interrupted_) break;
     if (block.last_of_cycle) current_cycle_ = ++summary_.cycles_completed;
-    if (monitor_) settle_after(block, block_stats);
+    if (monitor_) settle_after(block, ran->stats);
   }
   return kExitPassed;
+}
+
+void RunSession::record_phase_steps(const Profile& block_profile, const BlockPlan& block, const BlockRun& ran) {
+  const std::vector<double> levels = planned_levels(block_profile.phases);
+  const std::vector<ResourceSample> series = monitor_ ? monitor_->series() : std::vector<ResourceSample>{};
+  for (size_t i = 0; i < ran.phases.size(); ++i) {
+    const PhaseStats& phase = ran.phases[i];
+    if (phase.phase_index >= block_profile.phases.size()) continue;
+    StepFrame frame;
+    frame.name = block_profile.phases[phase.phase_index].name;
+    if (block.pattern) frame.name += " [" + std::string(to_string(*block.pattern)) + "]";
+    frame.cycle = block.cycle + 1;
+    frame.level = levels[phase.phase_index];
+    frame.start_ns = ran.start_ns + phase.start.count();
+    frame.end_ns = ran.start_ns + phase.end.count();
+    StepResult step = measure_step(frame, phase, series);
+    // The phase a signal cut short says nothing about what the server sustains.
+    step.completed = !(interrupted_ && i + 1 == ran.phases.size());
+    judge_step(step, profile_.checks);
+    add_step(std::move(step));
+  }
+}
+
+void RunSession::add_step(StepResult step) {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  steps_.push_back(std::move(step));
+  if (!profile_.capacity) capacity_ = stepped_capacity(steps_);
 }
 
 void RunSession::settle_after(const BlockPlan& block, const RunStats& block_stats) {
@@ -173,7 +223,16 @@ RunReport RunSession::judge() {
   report.profile = &profile_;
   report.summary = &summary_;
   report.load = load_;  // the recorder has stopped: no lock needed
-  report.checks = evaluate_threshold_checks(profile_.checks, summary_.stats);
+  // A search runs past the server's limit on purpose: its thresholds judge each step, not the whole run.
+  if (!profile_.capacity) report.checks = evaluate_threshold_checks(profile_.checks, summary_.stats);
+  {
+    std::lock_guard<std::mutex> lock(view_mutex_);
+    summary_.steps = steps_;
+    summary_.capacity = capacity_;
+  }
+  if (profile_.checks.capacity_min)
+    report.checks.push_back(
+        capacity_min_check(*profile_.checks.capacity_min, summary_.capacity.value_or(CapacityResult{})));
   if (monitor_ && monitor_->target().pid) report.checks.push_back(server_alive_check(server_ending()));
   for (const auto& check : report.checks) summary_.check_lines.push_back(check.line());
   add_leak_verdict(report);

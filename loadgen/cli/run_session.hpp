@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "capacity/capacity_result.hpp"
+#include "capacity/step_result.hpp"
 #include "cli/command_line.hpp"
 #include "cli/periodic_task.hpp"
 #include "cli/run_preparation.hpp"
@@ -35,7 +37,17 @@ class RunSession {
   void record_load_point();         // the load recorder's thread
   int start_telemetry();            // kExitPassed, or kExitCannotProceed
   void update_provisional_verdicts();
+  // One block of load: its pool from start to end, then released. nullopt: the workers could not be created.
+  struct BlockRun {
+    RunStats stats;
+    std::vector<PhaseStats> phases;
+    int64_t start_ns = 0;  // the schedule's time 0, from the run's epoch
+  };
+  std::optional<BlockRun> run_block(const Profile& block_profile);
   int run_blocks();                 // kExitPassed, or kExitCannotProceed
+  int run_search();                 // likewise, for a capacity search (capacity_search.cpp)
+  void record_phase_steps(const Profile& block_profile, const BlockPlan& block, const BlockRun& ran);
+  void add_step(StepResult step);
   void settle_after(const BlockPlan& block, const RunStats& block_stats);
   void collect_reclaims();
   RunReport judge();
@@ -56,6 +68,8 @@ class RunSession {
   WorkerPool* current_pool_ = nullptr;
   bool reclaims_collected_ = false;  // summary_.stats holds the final reclaim times
   StopRequest stop_level_ = StopRequest::none;
+  std::vector<std::string> block_phases_;  // the running block's phase names, by index
+  std::vector<std::string> phases_seen_;   // every phase name so far, for the phase gauge's zeros
 
   PreparedRun prepared_;
   int64_t epoch_ns_ = 0;
@@ -74,6 +88,8 @@ class RunSession {
   std::vector<CheckResult> checks_;
   bool finished_ = false;
   std::vector<LoadPoint> load_;
+  std::vector<StepResult> steps_;             // every step so far, in the order they ran
+  std::optional<CapacityResult> capacity_;    // the sustained level so far
 
   RunSummary summary_;
   SampleWindow baseline_;

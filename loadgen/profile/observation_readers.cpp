@@ -1,5 +1,7 @@
 // Reads the sections about watching the run: `close` timing, `monitor`, `checks` and `metrics`.
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 #include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
@@ -12,8 +14,9 @@ namespace {
 constexpr std::string_view kCloseKeys[] = {"timeout", "mix"};
 constexpr std::string_view kMonitorKeys[] = {"pid", "scrape", "interval", "series"};
 constexpr std::string_view kPidFileKeys[] = {"pid_file"};
-constexpr std::string_view kChecksKeys[] = {"leak", "reap", "handshake_error_ratio_max", "handshake_p99_max",
-                                            "dropped_by_server_max"};
+constexpr std::string_view kChecksKeys[] = {"leak",           "reap",           "handshake_error_ratio_max",
+                                            "handshake_p99_max", "dropped_by_server_max", "message_rtt_p99_max",
+                                            "server_cpu_max", "capacity_min"};
 constexpr std::string_view kLeakKeys[] = {"settle",        "fd_delta_max",           "rss_delta_max",
                                           "close_wait_max", "rss_slope_max",         "warmup_cycles",
                                           "rss_per_connection_max", "attribute"};
@@ -71,6 +74,25 @@ void read_leak(ReadContext& ctx, const YAML::Node& node, const std::string& path
       if (auto i = read_choice(ctx, value, p, kLeakAttributionNames)) leak.attribute = LeakAttribution(*i);
     }
   });
+}
+
+// A share of one core: 0.9, or 90%; above 1 for a server that uses several cores.
+std::optional<double> read_core_share(ReadContext& ctx, const YAML::Node& node, const std::string& path) {
+  const std::string expected = "expected a share of a core above 0, such as 0.9 or 90%";
+  if (!node.IsScalar()) {
+    ctx.error(node, path, expected);
+    return std::nullopt;
+  }
+  std::string text = node.Scalar();
+  const bool percent = !text.empty() && text.back() == '%';
+  if (percent) text.pop_back();
+  char* end = nullptr;
+  const double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value) || !(value > 0)) {
+    ctx.error(node, path, expected + ", got \"" + node.Scalar() + "\"");
+    return std::nullopt;
+  }
+  return percent ? value / 100 : value;
 }
 
 void read_reap(ReadContext& ctx, const YAML::Node& node, const std::string& path, ReapCheck& reap) {
@@ -145,6 +167,13 @@ void read_checks(ReadContext& ctx, const YAML::Node& node, const std::string& pa
       if (auto r = read_number(ctx, value, p, 0, 1)) checks.handshake_error_ratio_max = *r;
     } else if (key == "handshake_p99_max") {
       if (auto d = read_duration(ctx, value, p, false)) checks.handshake_p99_max = *d;
+    } else if (key == "message_rtt_p99_max") {
+      if (auto d = read_duration(ctx, value, p, false)) checks.message_rtt_p99_max = *d;
+    } else if (key == "server_cpu_max") {
+      if (auto share = read_core_share(ctx, value, p)) checks.server_cpu_max = *share;
+    } else if (key == "capacity_min") {
+      // Connections, or opens per second with capacity.of: connect_rate (validation checks which).
+      if (auto n = read_rate(ctx, value, p)) checks.capacity_min = *n;
     }
   });
 }

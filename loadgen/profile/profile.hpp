@@ -198,8 +198,34 @@ struct Checks {
   Duration handshake_p99_max = 250ms;
   // Open connections the server ended without a Close frame (outside the held patterns, which expect it).
   uint64_t dropped_by_server_max = 0;
+  std::optional<Duration> message_rtt_p99_max;  // absent: message RTT is reported, not judged
+  // The server's CPU (utime+stime) as a share of one core over a step, e.g. 0.9; absent: not judged. Same host.
+  std::optional<double> server_cpu_max;
+  // The sustained capacity (connections, or opens per second for capacity.of: connect_rate) the run must reach.
+  std::optional<double> capacity_min;
 
   bool operator==(const Checks&) const = default;
+};
+
+// What a capacity search raises step by step (SPEC §9).
+enum class CapacityQuantity {
+  connections,   // open connections held for a step
+  connect_rate,  // new connections per second (churned), for servers whose limit is their accept path
+};
+
+// capacity: the search mode. Each step is a block of its own: reach the level, hold it for step_duration, close
+// everything, settle; the next level follows from whether the step was sustained (capacity/search_controller.hpp).
+struct CapacitySearch {
+  CapacityQuantity of = CapacityQuantity::connections;
+  double start = 0;                  // the first level; required
+  double factor = 2;                 // each level is the last sustained one times this, until a step fails
+  std::optional<double> max;         // never above this; absent: as far as this host's limits allow
+  Duration step_duration = 20s;      // how long each level is held (after the ramp to it)
+  uint32_t refine = 3;               // bisections between the last sustained and the first failed level
+  double ramp_rate = 1000;           // of: connections: opens per second while a step ramps up to its level
+  uint32_t connections = 100;        // of: connect_rate: the open connections churned at the step's rate
+
+  bool operator==(const CapacitySearch&) const = default;
 };
 
 struct PushgatewaySpec {
@@ -238,6 +264,7 @@ struct Profile {
   CloseSpec close;
   MonitorSpec monitor;
   Checks checks;
+  std::optional<CapacitySearch> capacity;  // present: the run is a capacity search; its steps replace `phases`
   MetricsSpec metrics;
   ReportSpec report;
   uint64_t max_message_size = 16ull << 20;  // larger incoming messages are a protocol error
@@ -249,5 +276,6 @@ const char* to_string(ClosePattern p);
 const char* to_string(AbortPoint a);
 const char* to_string(DropBy b);
 const char* to_string(LeakAttribution a);
+const char* to_string(CapacityQuantity q);
 
 }  // namespace wsl

@@ -17,6 +17,7 @@ inline constexpr std::array<std::string_view, 2> kDropByNames = {"fin", "rst"};
 inline constexpr std::array<std::string_view, 4> kLifetimeDistNames = {"none", "fixed", "uniform", "exponential"};
 inline constexpr std::array<std::string_view, 2> kPayloadNames = {"text", "binary"};
 inline constexpr std::array<std::string_view, 2> kLeakAttributionNames = {"none", "patterns"};
+inline constexpr std::array<std::string_view, 2> kCapacityQuantityNames = {"connections", "connect_rate"};
 
 const char* to_string(Lifetime::Dist d);
 const char* to_string(MessagesSpec::Payload p);

@@ -1,6 +1,8 @@
 // Rules that span several keys of a read profile (conflicting phase keys, min above max, ...).
 #include "profile/profile_validation.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "profile/units.hpp"
@@ -72,11 +74,42 @@ void check_reap(const Profile& profile, std::vector<ProfileIssue>& issues) {
                       "ignore_server_close entry with a weight above 0"});
 }
 
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// A search makes its own steps, one block per level, so the keys that shape a run's blocks cannot come with it.
+void check_capacity(const Profile& profile, std::vector<ProfileIssue>& issues) {
+  const std::optional<CapacitySearch>& capacity = profile.capacity;
+  if (capacity) {
+    if (!profile.phases.empty())
+      issues.push_back({"phases", "a capacity search makes its own steps (one per level): remove phases, or remove "
+                                  "capacity to run these phases as fixed steps"});
+    if (profile.cycles != 1)
+      issues.push_back({"cycles", "a capacity search runs its steps once: cycles must be 1"});
+    if (profile.checks.leak.attribute != LeakAttribution::none)
+      issues.push_back({"checks.leak.attribute", "a capacity search runs one block per level; attribution by "
+                                                 "pattern needs a run of its own (remove capacity or attribute)"});
+    if (capacity->max && *capacity->max < capacity->start)
+      issues.push_back({"capacity.max", "max (" + format_number(*capacity->max) + ") is below start (" +
+                                            format_number(capacity->start) + ")"});
+  }
+  // Connections are whole; opens per second need not be.
+  const bool counts_connections = !capacity || capacity->of == CapacityQuantity::connections;
+  if (const auto& min = profile.checks.capacity_min; min && counts_connections && *min != std::floor(*min))
+    issues.push_back({"checks.capacity_min", "the sustained level is counted in whole connections; got " +
+                                                 short_number(*min) +
+                                                 " (a rate is meant only with capacity.of: connect_rate)"});
+}
+
 }  // namespace
 
 std::vector<ProfileIssue> validate_profile(const Profile& profile) {
   std::vector<ProfileIssue> issues;
-  check_phases(profile.phases, issues);
+  if (!profile.capacity) check_phases(profile.phases, issues);
+  check_capacity(profile, issues);
   check_reap(profile, issues);
   const Lifetime& lifetime = profile.session.lifetime;
   if (lifetime.dist == Lifetime::Dist::uniform && lifetime.min > lifetime.max)
