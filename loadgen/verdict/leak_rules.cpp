@@ -50,7 +50,10 @@ std::vector<PatternShare> count_shares(const ResourceFacts& f, double limit, con
       PatternShare* share = nullptr;
       for (PatternShare& s : shares)
         if (s.pattern == f.blocks[i].group) share = &s;
-      if (!share) share = &shares.emplace_back(PatternShare{.pattern = f.blocks[i].group});
+      if (!share) {
+        share = &shares.emplace_back();
+        share->pattern = f.blocks[i].group;
+      }
       share->change += *level - *previous;
       share->connections += f.blocks[i].connections_closed;
     }

@@ -89,6 +89,7 @@ struct PatternShare {
   std::optional<double> per_connection;  // change per connection closed
   std::optional<double> low;             // its 95% interval (memory), when the noise could be estimated
   std::optional<double> high;
+  bool judged = true;  // false: reported only, it does not decide the resource (a held pattern's memory)
   std::string reason;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "verdict/leak_rules.hpp"
+#include "verdict/memory_growth.hpp"
 #include "verdict/per_connection_rate.hpp"
 
 namespace wsl {
@@ -15,76 +16,6 @@ std::string bytes(double v) { return format_amount(AmountUnit::bytes, v); }
 std::string bytes_change(double v) { return format_change(AmountUnit::bytes, v); }
 std::string count(double v) { return format_amount(AmountUnit::count, v); }
 
-// The blocks after warm-up and the level they start from.
-struct JudgedSpan {
-  std::size_t first = 0;          // index of the first judged block
-  std::optional<double> anchor;   // the level at the end of warm-up (the baseline without warm-up)
-  std::size_t warmup_cycles = 0;  // cycles that were warm-up
-};
-
-JudgedSpan judged_span(const ResourceFacts& f) {
-  JudgedSpan span;
-  span.anchor = f.baseline;
-  for (std::size_t i = 0; i < f.blocks.size(); ++i) {
-    if (!f.blocks[i].warmup) continue;
-    span.first = i + 1;
-    span.anchor = f.levels[i];
-    span.warmup_cycles = std::max<std::size_t>(span.warmup_cycles, f.blocks[i].cycle + 1);
-  }
-  return span;
-}
-
-// A level this far below the high-water mark is memory returned to the OS (V8 does it tens of MiB at a time), not
-// the jitter of a sawtoothing heap: 5% of the mark, at least 1 MiB, and at least four times the median change
-// between consecutive judged levels.
-double return_threshold(const ResourceFacts& f, const JudgedSpan& span, double high_water) {
-  std::vector<double> changes;
-  std::optional<double> previous = span.anchor;
-  for (std::size_t i = span.first; i < f.levels.size(); ++i) {
-    if (!f.levels[i]) continue;
-    if (previous) changes.push_back(std::abs(*f.levels[i] - *previous));
-    previous = f.levels[i];
-  }
-  const double typical = median(changes).value_or(0);
-  return std::max({1048576.0, 0.05 * high_water, 4 * typical});
-}
-
-// Each judged block's growth (`pooled`: every block as one group "all"; else each measured block as its pattern):
-// how far its level pushed the high-water mark of the settled levels (from the level
-// at the end of warm-up). A leak is memory never given back, so it can only push that mark up; a level a little
-// below the mark is jitter and grew nothing. A runtime that returns heap pages to the OS grows back over the next
-// blocks, and what those blocks show is its regrowth mixed with their own growth: from such a return until a
-// level is back near the mark, blocks give no increment; nor does the one that gets back, which mixes them all,
-// nor, when that one is still below the mark, the first later one past it (growth hidden under the mark during
-// the return shows there). A block without a level gives none, and the next counts from the mark as it stands.
-std::vector<LevelIncrement> increments(const ResourceFacts& f, const JudgedSpan& span, bool pooled) {
-  auto group = [&](std::size_t i) { return pooled ? std::string("all") : f.blocks[i].group; };
-  std::vector<LevelIncrement> out;
-  double high_water = *span.anchor;
-  bool recovering = false;
-  bool hidden_growth = false;  // back near the mark after a return, not yet past it
-  for (std::size_t i = span.first; i < f.levels.size(); ++i) {
-    if (!f.levels[i]) continue;
-    const double level = *f.levels[i];
-    if (level < high_water - return_threshold(f, span, high_water)) {
-      recovering = true;
-      continue;
-    }
-    const double growth = std::max(0.0, level - high_water);
-    high_water += growth;
-    if (recovering || (hidden_growth && growth > 0)) {
-      hidden_growth = recovering && growth == 0;
-      recovering = false;
-      continue;
-    }
-    // A flush block takes what the block before it left pending in a GC heap (LoadBlock::flush): not its own, but
-    // part of the whole when every pattern is judged together.
-    if (f.blocks[i].flush && !pooled) continue;
-    out.push_back({group(i), growth, f.blocks[i].connections_closed});
-  }
-  return out;
-}
-
 std::string interval_text(const GroupRate& g) {
   if (!g.bounded()) return "";
   return " (95% CI " + bytes_change(g.low) + ".." + bytes_change(g.high) + ")";
@@ -92,16 +23,22 @@ std::string interval_text(const GroupRate& g) {
 
 // How many cycles in all would decide, if the noise and block sizes stay as measured.
 std::string cycles_to_decide(const RateFit& fit, const GroupRate& g, double limit, std::size_t warmup_cycles) {
-  const std::size_t k =
-      increments_to_decide(fit, g.connections / double(std::max<std::size_t>(g.increments, 1)), g.per_connection - limit);
+  const std::size_t k = increments_to_decide(fit, g.connections / double(std::max<std::size_t>(g.increments, 1)),
+                                             g.per_connection - limit);
   if (k == 0) return "the rate is within noise of the limit: more connections per cycle would decide sooner";
   return "about " + std::to_string(warmup_cycles + k) + " cycles in all would decide";
 }
 
-// One group's verdict on its rate; `what` names the blocks, e.g. "7200 connections over 3 cycles after warm-up".
-PatternShare judge_rate(const RateFit& fit, const GroupRate& g, const LeakCheck& check, std::size_t warmup_cycles) {
+// One group's verdict on its rate. A pattern's LEAK must show in most of its blocks (`one_pattern`): a lump in
+// one block (a GC heap growing when it happens to, a return's regrowth) can carry the mean. Every pattern together
+// is judged on the mean: a GC heap's lumps are the whole's growth, whichever blocks they fall in.
+PatternShare judge_rate(const RateFit& fit, const GroupRate& g, const LeakCheck& check, std::size_t warmup_cycles,
+                        bool one_pattern) {
   const double limit = check.rss_per_connection_max;
-  PatternShare share{.pattern = g.group, .connections = g.connections, .change = g.change};
+  PatternShare share;
+  share.pattern = g.group;
+  share.connections = g.connections;
+  share.change = g.change;
   share.per_connection = g.per_connection;
   if (g.bounded()) share.low = g.low, share.high = g.high;
   const std::string figure = bytes_change(g.per_connection) + " per connection" + interval_text(g);
@@ -110,8 +47,14 @@ PatternShare judge_rate(const RateFit& fit, const GroupRate& g, const LeakCheck&
                             (g.increments == 1 ? " block" : " blocks") + " after warm-up";
   if (!g.bounded()) {
     share.verdict = Verdict::inconclusive;
-    share.reason = figure + " from " + basis + ": too few blocks to estimate the noise; " +
-                   "at least " + std::to_string(warmup_cycles + 2) + " cycles are needed";
+    share.reason = figure + " from " + basis + ": too few blocks to estimate the noise; " + "at least " +
+                   std::to_string(warmup_cycles + 2) + " cycles are needed";
+  } else if (g.low > limit && one_pattern && (g.increments < 2 || g.median_per_connection <= limit)) {
+    share.verdict = Verdict::inconclusive;
+    share.reason = figure + " > " + limit_text + ", " + basis + ", but " +
+                   (g.increments < 2 ? std::string("from a single block")
+                                     : "most of its blocks grew less (median " +
+                                           bytes_change(g.median_per_connection) + " per connection)");
   } else if (g.low > limit) {
     share.verdict = Verdict::leak;
     share.reason = figure + " > " + limit_text + ", " + basis;
@@ -120,10 +63,84 @@ PatternShare judge_rate(const RateFit& fit, const GroupRate& g, const LeakCheck&
     share.reason = figure + " < " + limit_text + ", " + basis;
   } else {
     share.verdict = Verdict::inconclusive;
-    share.reason = figure + " includes " + limit_text + ", " + basis + "; " +
-                   cycles_to_decide(fit, g, limit, warmup_cycles);
+    share.reason =
+        figure + " includes " + limit_text + ", " + basis + "; " + cycles_to_decide(fit, g, limit, warmup_cycles);
   }
   return share;
+}
+
+// Every pattern together: each judged block's growth (flush and held blocks too) as group "all".
+std::optional<PatternShare> judge_whole(const ResourceFacts& f, const std::vector<BlockGrowth>& growths,
+                                        const LeakCheck& check, std::size_t warmup_cycles) {
+  std::vector<LevelIncrement> increments;
+  for (const BlockGrowth& g : growths) increments.push_back({"all", g.growth, f.blocks[g.block].connections_closed});
+  const RateFit fit = fit_per_connection_rates(increments, kTrendConfidence);
+  if (fit.groups.empty()) return std::nullopt;
+  return judge_rate(fit, fit.groups.front(), check, warmup_cycles, false);
+}
+
+// Whether the patterns' own rates account for all the growth of their blocks, flush blocks included (a flush block
+// grows by its own pattern's rate plus what the block before it left pending, and over a run those lags add up
+// to what the patterns themselves grew). A GC runtime whose heap grows in lumps at GC cycles, blocks after what
+// it keeps (Go: its heap goal doubles what is live), puts the growth in whichever blocks run then; the measured
+// blocks then do not account for it, and no pattern can be blamed or cleared. The margin: the fit's noise over
+// that many blocks at its confidence, a quarter of the growth, or half the limit per connection (less cannot
+// change a verdict).
+bool rates_account_for_growth(const ResourceFacts& f, const std::vector<BlockGrowth>& growths, const RateFit& fit,
+                              double limit) {
+  double total = 0, explained = 0, blocks = 0, connections = 0;
+  for (const BlockGrowth& g : growths) {
+    const LoadBlock& block = f.blocks[g.block];
+    if (block.held) continue;
+    const auto rate = std::find_if(fit.groups.begin(), fit.groups.end(),
+                                   [&](const GroupRate& r) { return r.group == block.group; });
+    if (rate == fit.groups.end()) continue;
+    total += g.growth;
+    explained += rate->per_connection * block.connections_closed;
+    connections += block.connections_closed;
+    ++blocks;
+  }
+  if (!std::isfinite(fit.noise_sd) || fit.degrees_of_freedom == 0) return true;
+  const double noise = student_t_two_sided(kTrendConfidence, fit.degrees_of_freedom) * fit.noise_sd * std::sqrt(blocks);
+  const double unexplained = std::abs(total - explained);
+  return unexplained <= noise || unexplained <= 0.25 * std::abs(total) || unexplained <= 0.5 * limit * connections;
+}
+
+// Attributed runs: each pattern's share, from its measured blocks, in the order the patterns first ran. Held
+// patterns are reported, not judged; when the rates do not account for the growth, none is judged.
+std::vector<PatternShare> pattern_shares(const ResourceFacts& f, const std::vector<BlockGrowth>& growths,
+                                         const LeakCheck& check, std::size_t warmup_cycles) {
+  std::vector<LevelIncrement> increments;
+  for (const BlockGrowth& g : growths) {
+    const LoadBlock& block = f.blocks[g.block];
+    // A flush block takes what the block before it left pending in a GC heap (LoadBlock::flush): not its own.
+    if (!block.flush) increments.push_back({block.group, g.growth, block.connections_closed});
+  }
+  const RateFit fit = fit_per_connection_rates(increments, kTrendConfidence);
+  const bool accounted = rates_account_for_growth(f, growths, fit, check.rss_per_connection_max);
+  std::vector<PatternShare> shares;
+  for (const LoadBlock& block : f.blocks) {
+    const auto rate = std::find_if(fit.groups.begin(), fit.groups.end(),
+                                   [&](const GroupRate& r) { return r.group == block.group; });
+    const bool listed = std::any_of(shares.begin(), shares.end(),
+                                    [&](const PatternShare& s) { return s.pattern == block.group; });
+    if (rate == fit.groups.end() || listed) continue;
+    PatternShare share = judge_rate(fit, *rate, check, warmup_cycles, true);
+    if (block.held) {
+      share.verdict = Verdict::inconclusive;
+      share.judged = false;
+      share.reason = "not judged: " + share.reason +
+                     "; a held pattern runs once, with too few connections for a rate (its dead peers are what "
+                     "checks.reap judges)";
+    } else if (!accounted) {
+      share.verdict = Verdict::inconclusive;
+      share.reason = "not attributable: " + share.reason +
+                     "; the patterns' own blocks do not account for the growth, which came in lumps in whichever "
+                     "blocks ran then (a GC heap growing at its own cycles): judged as a whole only";
+    }
+    shares.push_back(std::move(share));
+  }
+  return shares;
 }
 
 // rss_slope_max, when set: the cycle-end levels after warm-up against the cycle number.
@@ -141,6 +158,25 @@ std::optional<std::string> slope_leak(const ResourceFacts& f, const JudgedSpan& 
   return "rising " + bytes_change(trend->slope) + "/cycle over " + std::to_string(trend->points) +
          " cycles after warm-up (95% CI " + bytes_change(trend->low) + ".." + bytes_change(trend->high) +
          ") > rss_slope_max " + bytes(*check.rss_slope_max) + "/cycle";
+}
+
+// "by pattern: clean +45B/conn (-312B..+402B) PASS, rst ... against rss_per_connection_max 512B; every pattern
+// together +3.22KiB/conn (+2.06KiB..+4.39KiB) LEAK"
+std::string shares_text(const std::vector<PatternShare>& shares, const std::optional<PatternShare>& whole,
+                        const LeakCheck& check) {
+  std::string text;
+  for (const PatternShare& s : shares) {
+    if (!s.judged) continue;
+    text += (text.empty() ? "by pattern: " : ", ") + s.pattern + " " + bytes_change(*s.per_connection) + "/conn";
+    if (s.low) text += " (" + bytes_change(*s.low) + ".." + bytes_change(*s.high) + ")";
+    text += std::string(" ") + to_string(s.verdict);
+  }
+  text += " against rss_per_connection_max " + bytes(check.rss_per_connection_max);
+  if (whole)
+    text += "; every pattern together " + bytes_change(*whole->per_connection) + "/conn" +
+            (whole->low ? " (" + bytes_change(*whole->low) + ".." + bytes_change(*whole->high) + ")" : "") + " " +
+            to_string(whole->verdict);
+  return text;
 }
 
 }  // namespace
@@ -169,77 +205,34 @@ void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict
   const std::string gross = bytes_change(*out.judged_change) + " after warm-up" + (exploded ? " > " : " <= ") +
                             "rss_delta_max " + bytes(double(check.rss_delta_max));
 
-  const std::vector<LevelIncrement> pooled_increments = increments(f, span, true);
-  const RateFit pooled = fit_per_connection_rates(pooled_increments, kTrendConfidence);
-  std::optional<PatternShare> all;
-  if (!pooled.groups.empty()) {
-    const GroupRate& g = pooled.groups.front();
-    out.per_connection = g.per_connection;
-    if (g.bounded()) out.per_connection_low = g.low, out.per_connection_high = g.high;
-    all = judge_rate(pooled, g, check, span.warmup_cycles);
+  const std::vector<BlockGrowth> growths = block_growths(f, span);
+  const std::optional<PatternShare> whole = judge_whole(f, growths, check, span.warmup_cycles);
+  if (whole) {
+    out.per_connection = whole->per_connection;
+    out.per_connection_low = whole->low;
+    out.per_connection_high = whole->high;
   }
+  const bool attributed = std::any_of(f.blocks.begin() + std::ptrdiff_t(span.first), f.blocks.end(),
+                                      [](const LoadBlock& b) { return b.group != "all"; });
+  if (attributed) out.by_pattern = pattern_shares(f, growths, check, span.warmup_cycles);
 
-  // Held patterns' shares are reported but do not decide the resource (LoadBlock::held).
-  std::vector<std::string> held_groups;
-  for (const LoadBlock& b : f.blocks)
-    if (b.held) held_groups.push_back(b.group);
-  auto is_held = [&](const std::string& group) {
-    return std::find(held_groups.begin(), held_groups.end(), group) != held_groups.end();
-  };
-  bool attributed = false;
-  for (std::size_t i = span.first; i < f.blocks.size(); ++i) attributed = attributed || f.blocks[i].group != "all";
-  std::vector<PatternShare> judged;
-  if (attributed) {
-    const RateFit fit = fit_per_connection_rates(increments(f, span, false), kTrendConfidence);
-    // In the order the patterns first ran (the mix's order), whatever order the later cycles ran them in.
-    for (const LoadBlock& block : f.blocks)
-      for (const GroupRate& g : fit.groups)
-        if (g.group == block.group && std::none_of(judged.begin(), judged.end(), [&](const PatternShare& s) {
-              return s.pattern == g.group;
-            }))
-          judged.push_back(judge_rate(fit, g, check, span.warmup_cycles));
-    for (PatternShare& share : judged) {
-      if (!is_held(share.pattern)) continue;
-      share.verdict = Verdict::inconclusive;
-      share.reason = "not judged: " + share.reason + "; a held pattern runs once, with too few connections for a "
-                     "rate (its dead peers are what checks.reap judges)";
-    }
-    out.by_pattern = judged;
-    judged.erase(std::remove_if(judged.begin(), judged.end(), [&](const PatternShare& s) { return is_held(s.pattern); }),
-                 judged.end());
-  } else if (all) {
-    judged.push_back(*all);
-  }
-
+  // The resource: the gross bound, every pattern together, each judged pattern (attributed runs; a leak that a GC
+  // runtime spreads over several patterns' blocks is still caught as a whole), and the optional slope.
   Verdict verdict = exploded ? Verdict::leak : Verdict::pass;
-  if (judged.empty()) verdict = worse(verdict, Verdict::inconclusive);
-  for (const PatternShare& s : judged) verdict = worse(verdict, s.verdict);
-  // Attributed: every pattern together still judges the whole, so a leak whose growth a GC runtime spreads over
-  // several patterns' blocks is not missed because no one pattern can be blamed.
-  const bool leaks_together = attributed && all && all->verdict == Verdict::leak;
-  if (leaks_together) verdict = Verdict::leak;
+  verdict = worse(verdict, whole ? whole->verdict : Verdict::inconclusive);
+  for (const PatternShare& s : out.by_pattern)
+    if (s.judged) verdict = worse(verdict, s.verdict);
+  if (attributed && whole && whole->verdict == Verdict::inconclusive &&
+      std::all_of(out.by_pattern.begin(), out.by_pattern.end(),
+                  [](const PatternShare& s) { return s.verdict == Verdict::pass || !s.judged; }))
+    verdict = exploded ? Verdict::leak : Verdict::pass;  // every pattern cleared on its own clears the whole
   const std::optional<std::string> slope = slope_leak(f, span, check);
   if (slope) verdict = Verdict::leak;
   out.verdict = verdict;
 
-  std::string rate_text;
-  if (!attributed && all) {
-    rate_text = all->reason;
-  } else if (attributed) {
-    for (const PatternShare& s : judged) {
-      rate_text += (rate_text.empty() ? "by pattern: " : ", ") + s.pattern + " " +
-                   bytes_change(*s.per_connection) + "/conn";
-      if (s.low) rate_text += " (" + bytes_change(*s.low) + ".." + bytes_change(*s.high) + ")";
-      rate_text += std::string(" ") + to_string(s.verdict);
-    }
-    rate_text += " against rss_per_connection_max " + bytes(check.rss_per_connection_max);
-    if (all)
-      rate_text += "; every pattern together " + bytes_change(*all->per_connection) + "/conn" +
-                   (all->low ? " (" + bytes_change(*all->low) + ".." + bytes_change(*all->high) + ")" : "") + " " +
-                   to_string(all->verdict);
-  } else {
-    rate_text = "no block after warm-up had a level to judge";
-  }
+  std::string rate_text = !whole ? "no block after warm-up had a level to judge"
+                          : attributed ? shares_text(out.by_pattern, whole, check)
+                                       : whole->reason;
   if (exploded) {
     out.limit = double(check.rss_delta_max);
     out.limit_name = "rss_delta_max";

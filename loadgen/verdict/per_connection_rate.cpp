@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "verdict/kendall_rank.hpp"  // normal_quantile
+#include "verdict/robust_stats.hpp"
 
 namespace wsl {
 
@@ -60,6 +61,13 @@ RateFit fit_per_connection_rates(std::span<const LevelIncrement> increments, dou
     ++s.count;
   }
   fit.groups.resize(sums.size());
+  for (auto& [group, s] : sums) {
+    std::vector<double> rates;
+    for (const LevelIncrement& inc : increments)
+      if (inc.group == group && std::isfinite(inc.change) && inc.connections > 0)
+        rates.push_back(inc.change / inc.connections);
+    fit.groups[s.index].median_per_connection = median(rates).value_or(0);
+  }
   std::size_t used = 0;
   for (const auto& [group, s] : sums) {
     GroupRate& g = fit.groups[s.index];

@@ -29,6 +29,7 @@ struct GroupRate {
   double connections = 0;  // summed over the group's increments
   double change = 0;       // summed likewise
   std::size_t increments = 0;
+  double median_per_connection = 0;  // the median of its increments' own rates: what most of its blocks did
 
   bool bounded() const;
 };

@@ -18,10 +18,10 @@ ENDED_WITHOUT_CLOSE = ABRUPT + ("stall",)  # a stalled peer ends by our reset wh
 HEARTBEAT_S = 1              # the healthy servers' ping interval: a silent peer is dropped within ~2 s
 REAP_WITHIN_S = 4
 STALL_HOLD_S = 5
-# What the memory-leaking servers keep per connection that ended without a Close frame: 5 MiB per block of 650,
+# What the memory-leaking servers keep per connection that ended without a Close frame: 10 MiB per block of 650,
 # small enough beside the heap for a GC runtime to collect several times a block (a leak that grows its heap for
 # many blocks after it spreads over whatever runs then; counts stay exact).
-LEAK_BYTES = 8192
+LEAK_BYTES = 16384
 
 # The runtime's own gauges, scraped from its /metrics and judged by the same rules as RSS and fds: heap bytes as
 # memory, goroutines, timers and tasks as counts.
@@ -31,6 +31,9 @@ SCRAPED_SERIES = {
     "go-gorilla": ["go_memstats_heap_inuse_bytes", "go_goroutines"],
     "boost-beast": ["malloc_inuse_bytes"],
 }
+# Runtimes whose RSS grows in lumps at GC cycles that fall blocks after the allocation (Go's heap goal doubles what
+# is live), so memory can be judged as a whole but not always pattern by pattern.
+LUMPY_HEAP = ("go-gorilla",)
 # Which scraped series each leak bug shows in (besides fds and rss, which every runtime has).
 TASK_SERIES = {"node-ws": "nodejs_active_timers", "python-websockets": "python_asyncio_tasks",
                "go-gorilla": "go_goroutines"}
@@ -57,7 +60,7 @@ close:
     - {{pattern: stall, weight: 0.1, hold: {STALL_HOLD_S}s}}
 monitor: {{interval: 500ms}}
 checks:
-  leak: {{settle: 800ms, attribute: patterns, rss_per_connection_max: 8KiB, rss_delta_max: 4GiB}}
+  leak: {{settle: 800ms, attribute: patterns, rss_per_connection_max: 4KiB, rss_delta_max: 4GiB}}
   reap: {{within: {REAP_WITHIN_S}s}}
   handshake_p99_max: 1s
 """
@@ -159,15 +162,25 @@ class RealServerVerdicts:
         self.assertEqual(o.result.code, 1, o)
         abrupt = int(connections_closed_with(o, ENDED_WITHOUT_CLOSE))
         self.assertEqual(o.account["leaked_bytes"], abrupt * LEAK_BYTES, o)
-        # rst and fin keep LEAK_BYTES per connection (a GC runtime's RSS up to twice that: its heap goal grows with
-        # what is live); clean is not blamed.
-        rss = o.shares("rss")
-        for pattern in ABRUPT:
-            verdict, per_connection = rss[pattern]
-            self.assertEqual(verdict, "LEAK", (pattern, o))
-            self.assertGreater(per_connection, LEAK_BYTES * 0.75, (pattern, o))
-            self.assertLess(per_connection, LEAK_BYTES * 2.5, (pattern, o))
-        self.assertNotEqual(rss["clean"][0], "LEAK", o)
-        self.assertLess(rss["clean"][1], LEAK_BYTES / 2, o)
+        # Every pattern together: LEAK, at about LEAK_BYTES per abruptly closed connection spread over all.
+        rss = o.resources["rss"]
+        self.assertEqual(rss["verdict"], "LEAK", o)
+        shares = o.shares("rss")
+        unattributable = [s for s in rss["by_pattern"] if s["reason"].startswith("not attributable: ")]
+        if self.RUNTIME in LUMPY_HEAP and unattributable:
+            # Go's RSS grows in lumps, at GC cycles a block or two after what it keeps: when the patterns' own
+            # blocks do not account for the growth, no pattern is blamed or cleared, and each share says so.
+            self.assertEqual({p: v for p, (v, _) in shares.items() if p != "stall"},
+                             {"clean": "INCONCLUSIVE", "rst": "INCONCLUSIVE", "fin": "INCONCLUSIVE"}, o)
+        else:
+            # rst and fin keep LEAK_BYTES per connection (a GC runtime's RSS up to twice that: its heap grows with
+            # what is live); clean is not blamed.
+            for pattern in ABRUPT:
+                verdict, per_connection = shares[pattern]
+                self.assertEqual(verdict, "LEAK", (pattern, o))
+                self.assertGreater(per_connection, LEAK_BYTES * 0.75, (pattern, o))
+                self.assertLess(per_connection, LEAK_BYTES * 2.5, (pattern, o))
+            self.assertNotEqual(shares["clean"][0], "LEAK", o)
+            self.assertLess(shares["clean"][1], LEAK_BYTES / 2, o)
         self.assertEqual(o.resources["fds"]["verdict"], "PASS", o)
         self.assertEqual(o.resources["reap.stall"]["verdict"], "PASS", o)
