@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
     }
     case Command::Kind::run:
       return run_run_command(command);
+    case Command::Kind::compare:
+      return run_compare_command(command);
   }
   return kExitUsage;
 }

@@ -4,6 +4,7 @@
 #include "vocabulary/units.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace wsl {
 namespace {
@@ -28,6 +29,16 @@ Flag split_flag(const std::string& arg) {
 
 CommandLineResult fail(std::string message) { return {std::nullopt, std::move(message)}; }
 
+// "10%", "10" or "2.5%": a non-negative percentage.
+std::optional<double> parse_percent(std::string text) {
+  if (!text.empty() && text.back() == '%') text.pop_back();
+  if (text.empty() || text.front() == '-' || text.front() == '+') return std::nullopt;
+  double value = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -39,16 +50,20 @@ Usage:
                              [--progress auto|plain|off] [--seed N]
   wsloadgen validate PROFILE.yaml [--set KEY=VALUE]...
   wsloadgen serve [--port P] [--host ADDR] [--fault NAME]... [--idle-timeout 40s]
+  wsloadgen compare BASE NEW [--max-regression 10%] [--html FILE]
+                             (BASE, NEW: report.json files or report directories)
   wsloadgen --help | --version
 
 Exit codes: 0 passed, 1 a check failed, 2 usage or profile error,
             3 the run could not proceed, 130 interrupted.
+  compare: 0 no regression, 1 a figure got worse past the bound or a verdict
+           became FAIL or LEAK, 2 a report that cannot be read.
 )";
 }
 
 CommandLineResult parse_command_line(const std::vector<std::string>& args) {
   Command cmd;
-  if (args.empty()) return fail("missing command (run, validate or serve); see --help");
+  if (args.empty()) return fail("missing command (run, validate, serve or compare); see --help");
   const std::string& verb = args[0];
   if (verb == "--help" || verb == "-h" || verb == "help") {
     cmd.kind = Command::Kind::help;
@@ -61,7 +76,8 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
   if (verb == "run") cmd.kind = Command::Kind::run;
   else if (verb == "validate") cmd.kind = Command::Kind::validate;
   else if (verb == "serve") cmd.kind = Command::Kind::serve;
-  else return fail("unknown command '" + verb + "' (expected run, validate or serve); see --help");
+  else if (verb == "compare") cmd.kind = Command::Kind::compare;
+  else return fail("unknown command '" + verb + "' (expected run, validate, serve or compare); see --help");
 
   for (size_t i = 1; i < args.size(); ++i) {
     Flag flag = split_flag(args[i]);
@@ -81,6 +97,13 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
       cmd.kind = Command::Kind::help;
       return {cmd, ""};
     }
+    const bool is_compare = cmd.kind == Command::Kind::compare;
+    if (is_compare && !flag.name.empty() && flag.name[0] != '-') {
+      if (cmd.compare_base.empty()) cmd.compare_base = flag.name;
+      else if (cmd.compare_new.empty()) cmd.compare_new = flag.name;
+      else return fail("compare takes two reports, BASE and NEW; got a third: '" + flag.name + "'");
+      continue;
+    }
     if (!flag.name.empty() && flag.name[0] != '-') {
       if (is_serve) return fail("serve takes no positional argument, got '" + flag.name + "'");
       if (!cmd.profile_path.empty()) return fail("unexpected argument '" + flag.name + "': only one profile can be given");
@@ -88,7 +111,14 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
       continue;
     }
     if (!value(v)) return fail("option " + flag.name + " needs a value");
-    if (flag.name == "--set" && !is_serve) {
+    if (flag.name == "--max-regression" && is_compare) {
+      const auto percent = parse_percent(v);
+      if (!percent) return fail("--max-regression expects a percentage such as 10% or 2.5%, got '" + v + "'");
+      cmd.max_regression = *percent / 100;
+    } else if (flag.name == "--html" && is_compare) {
+      if (v.empty()) return fail("--html expects a file name");
+      cmd.compare_html = v;
+    } else if (flag.name == "--set" && !is_serve && !is_compare) {
       if (v.find('=') == std::string::npos || v.front() == '=') return fail("--set expects KEY=VALUE, got '" + v + "'");
       cmd.overrides.push_back(v);
     } else if (flag.name == "--target" && is_run) {
@@ -126,6 +156,10 @@ CommandLineResult parse_command_line(const std::vector<std::string>& args) {
     } else {
       return fail("unknown option '" + flag.name + "' for " + verb + "; see --help");
     }
+  }
+  if (cmd.kind == Command::Kind::compare) {
+    if (cmd.compare_new.empty()) return fail("compare needs two reports: wsloadgen compare BASE NEW");
+    return {cmd, ""};
   }
   if (cmd.kind != Command::Kind::serve && cmd.profile_path.empty())
     return fail(verb + " needs a PROFILE.yaml argument");

@@ -9,7 +9,7 @@
 namespace wsl {
 
 struct Command {
-  enum class Kind { run, validate, serve, help, version };
+  enum class Kind { run, validate, serve, compare, help, version };
   Kind kind = Kind::help;
 
   // run / validate
@@ -18,6 +18,11 @@ struct Command {
   uint32_t shard_index = 0;
   uint32_t shard_count = 1;
   enum class Progress { auto_detect, plain, off } progress = Progress::auto_detect;
+
+  // compare
+  std::string compare_base, compare_new;  // report.json files or report directories
+  double max_regression = 0.10;           // --max-regression, as a fraction
+  std::string compare_html;               // --html FILE: the comparison as a page too
 
   // serve
   int port = 0;

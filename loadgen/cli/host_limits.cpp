@@ -18,10 +18,10 @@ namespace {
 
 // Raises the soft open-file limit to what the demand needs when the hard limit allows; returns the refusal
 // otherwise.
-std::string ensure_fd_limit(const SocketDemand& demand) {
+std::string ensure_fd_limit(const SocketDemand& demand, uint64_t hard_limit) {
+  if (std::string problem = fd_limit_problem(demand, hard_limit); !problem.empty()) return problem;
   rlimit limit{};
   ::getrlimit(RLIMIT_NOFILE, &limit);
-  if (std::string problem = fd_limit_problem(demand, limit.rlim_max); !problem.empty()) return problem;
   if (limit.rlim_cur < fds_needed(demand)) {
     limit.rlim_cur = fds_needed(demand);
     ::setrlimit(RLIMIT_NOFILE, &limit);
@@ -71,31 +71,50 @@ std::vector<uint64_t> ports_taken_now(const std::vector<std::string>& sources, c
 
 }  // namespace
 
-std::vector<std::string> host_limit_problems(const Profile& profile, const Command& command,
-                                             const ResolvedTarget& target) {
+std::optional<HostFacts> read_host_facts(const Profile& profile, const Command& command, const ResolvedTarget& target,
+                                         std::string* problem) {
   const auto target_address = parse_ip_address(target.address);
-  if (!target_address) return {};  // resolve_target_address always gives a numeric address
+  if (!target_address) return std::nullopt;  // resolve_target_address always gives a numeric address
   const auto& sources = profile.target.source_addresses;
-  if (std::string problem = source_address_problem(sources, *target_address); !problem.empty()) return {problem};
+  if (std::string bad = source_address_problem(sources, *target_address); !bad.empty()) {
+    *problem = bad;
+    return std::nullopt;
+  }
+  HostFacts host;
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  host.fd_hard_limit = limit.rlim_max;
+  host.kernel = read_kernel_port_settings();
+  host.source_addresses = sources;
+  host.model.shard_index = command.shard_index;
+  host.model.shard_count = command.shard_count;
+  host.model.source_address_count = uint32_t(std::max<size_t>(sources.size(), 1));
+  const bool reuses_time_wait = kernel_reuses_time_wait(host.kernel, !sources.empty(), is_loopback(*target_address));
+  host.model.time_wait = reuses_time_wait ? kTimeWaitReuseAfter : kTimeWaitLength;
+  host.taken_now = ports_taken_now(sources, target, *target_address, host.kernel, reuses_time_wait);
+  return host;
+}
 
-  const KernelPortSettings kernel = read_kernel_port_settings();
-  SocketDemandModel model;
-  model.shard_index = command.shard_index;
-  model.shard_count = command.shard_count;
-  model.source_address_count = uint32_t(std::max<size_t>(sources.size(), 1));
-  const bool reuses_time_wait = kernel_reuses_time_wait(kernel, !sources.empty(), is_loopback(*target_address));
-  model.time_wait = reuses_time_wait ? kTimeWaitReuseAfter : kTimeWaitLength;
+std::vector<std::string> fit_to_host(const Profile& profile, const HostFacts& host) {
   LocalPortCheck ports;
-  ports.demand = estimate_socket_demand(profile, model);
-  ports.kernel = kernel;
-  ports.source_addresses = sources;
-  ports.time_wait = model.time_wait;
-  ports.taken_now = ports_taken_now(sources, target, *target_address, kernel, reuses_time_wait);
-
+  ports.demand = estimate_socket_demand(profile, host.model);
+  ports.kernel = host.kernel;
+  ports.source_addresses = host.source_addresses;
+  ports.time_wait = host.model.time_wait;
+  ports.taken_now = host.taken_now;
   std::vector<std::string> problems;
-  if (std::string problem = ensure_fd_limit(ports.demand); !problem.empty()) problems.push_back(problem);
+  if (std::string problem = ensure_fd_limit(ports.demand, host.fd_hard_limit); !problem.empty())
+    problems.push_back(problem);
   if (std::string problem = local_port_problem(ports); !problem.empty()) problems.push_back(problem);
   return problems;
+}
+
+std::vector<std::string> host_limit_problems(const Profile& profile, const Command& command,
+                                             const ResolvedTarget& target) {
+  std::string problem;
+  const std::optional<HostFacts> host = read_host_facts(profile, command, target, &problem);
+  if (!host) return problem.empty() ? std::vector<std::string>{} : std::vector<std::string>{problem};
+  return fit_to_host(profile, *host);
 }
 
 }  // namespace wsl

@@ -16,6 +16,13 @@ int run_run_command(const Command& command) {
     return kExitUsage;
   }
   const Profile profile = std::move(*loaded.profile);
+  if (profile.capacity && command.shard_count > 1) {
+    std::cerr << "wsloadgen: --shard " << command.shard_index << "/" << command.shard_count
+              << ": a capacity search decides each level from what this process saw, so shards could not agree on "
+                 "the next one; run the search in one process (more load from one host: target.source_addresses), "
+                 "or split a stepped profile (phases at rising connections) over shards\n";
+    return kExitUsage;
+  }
   return RunSession(profile, command).run();
 }
 

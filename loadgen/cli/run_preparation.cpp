@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/host_limits.hpp"
 #include "monitor/listening_owner.hpp"
+#include "report/report_files.hpp"
 #include "target/local_address.hpp"
 #include "target/preflight.hpp"
 #include "target/target_address.hpp"
@@ -21,6 +22,8 @@ int cannot_run(const std::string& why) {
 }  // namespace
 
 int prepare_run(const Profile& profile, const Command& command, PreparedRun* prepared) {
+  // A run whose reports cannot be written would end without its evidence: refuse it before any load.
+  if (std::string problem = prepare_report_dir(profile.report.dir); !problem.empty()) return cannot_run(problem);
   std::string url_text = profile.target.url;
   std::string error;
   if (url_text.empty()) {

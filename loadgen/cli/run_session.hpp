@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "capacity/capacity_result.hpp"
+#include "capacity/step_result.hpp"
 #include "cli/command_line.hpp"
 #include "cli/periodic_task.hpp"
 #include "cli/run_preparation.hpp"
@@ -14,6 +16,7 @@
 #include "engine/worker_pool.hpp"
 #include "monitor/monitor.hpp"
 #include "monitor/reclaim_tracker.hpp"
+#include "plan/leak_blocks.hpp"
 #include "report/report_json.hpp"
 #include "report/summary.hpp"
 #include "stats/load_point.hpp"
@@ -34,11 +37,24 @@ class RunSession {
   void record_load_point();         // the load recorder's thread
   int start_telemetry();            // kExitPassed, or kExitCannotProceed
   void update_provisional_verdicts();
-  int run_cycles();                 // kExitPassed, or kExitCannotProceed
+  // One block of load: its pool from start to end, then released. nullopt: the workers could not be created.
+  struct BlockRun {
+    RunStats stats;
+    std::vector<PhaseStats> phases;
+    int64_t start_ns = 0;  // the schedule's time 0, from the run's epoch
+  };
+  std::optional<BlockRun> run_block(const Profile& block_profile);
+  int run_blocks();                 // kExitPassed, or kExitCannotProceed
+  int run_search();                 // likewise, for a capacity search (capacity_search.cpp)
+  void record_phase_steps(const Profile& block_profile, const BlockPlan& block, const BlockRun& ran);
+  void add_step(StepResult step);
+  void settle_after(const BlockPlan& block, const RunStats& block_stats);
   void collect_reclaims();
   RunReport judge();
   void add_leak_verdict(RunReport& report);
-  void print_and_write(const RunReport& report);
+  std::optional<std::string> server_ending();  // how the monitored server ended, if it did
+  // Prints the summary and writes every report; the first report that could not be written, or "".
+  std::string print_and_write(const RunReport& report);
 
   const Profile& profile_;
   const Command& command_;
@@ -52,6 +68,8 @@ class RunSession {
   WorkerPool* current_pool_ = nullptr;
   bool reclaims_collected_ = false;  // summary_.stats holds the final reclaim times
   StopRequest stop_level_ = StopRequest::none;
+  std::vector<std::string> block_phases_;  // the running block's phase names, by index
+  std::vector<std::string> phases_seen_;   // every phase name so far, for the phase gauge's zeros
 
   PreparedRun prepared_;
   int64_t epoch_ns_ = 0;
@@ -70,10 +88,13 @@ class RunSession {
   std::vector<CheckResult> checks_;
   bool finished_ = false;
   std::vector<LoadPoint> load_;
+  std::vector<StepResult> steps_;             // every step so far, in the order they ran
+  std::optional<CapacityResult> capacity_;    // the sustained level so far
 
   RunSummary summary_;
   SampleWindow baseline_;
-  std::vector<SampleWindow> settled_;
+  std::vector<SampleWindow> settled_;  // per block of load that finished its settle
+  std::vector<LoadBlock> blocks_;      // likewise
 
   // Last, so they are destroyed first: their threads read everything above.
   std::unique_ptr<PeriodicTask> load_recorder_;

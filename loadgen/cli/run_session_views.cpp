@@ -15,9 +15,9 @@
 namespace wsl {
 namespace {
 
-// "settle" stands for every moment no phase runs: before the first, and between cycles.
-std::string phase_name(const Profile& profile, int32_t index) {
-  if (index >= 0 && size_t(index) < profile.phases.size()) return profile.phases[size_t(index)].name;
+// "settle" stands for every moment no phase runs: before the first, and between cycles (or search steps).
+std::string phase_name(const std::vector<std::string>& phases, int32_t index) {
+  if (index >= 0 && size_t(index) < phases.size()) return phases[size_t(index)];
   return "settle";
 }
 
@@ -44,12 +44,12 @@ std::string RunSession::progress_text() {
     std::lock_guard<std::mutex> lock(pool_mutex_);
     if (current_pool_) view.now = current_pool_->progress();
     else view.phase = "settle";  // between cycles, or before the first
+    if (view.now.phase_index >= 0) view.phase = phase_name(block_phases_, view.now.phase_index);
   }
   const int64_t now = monotonic_now_ns();
   view.elapsed = Duration(now - epoch_ns_);
   view.cycle = std::min(current_cycle_.load() + 1, profile_.cycles);
   view.cycles = profile_.cycles;
-  if (view.now.phase_index >= 0) view.phase = phase_name(profile_, view.now.phase_index);
   view.before = previous_progress_;
   view.since_before = Duration(now - previous_progress_ns_);
   previous_progress_ = view.now;
@@ -69,7 +69,7 @@ void RunSession::record_load_point() {
     const RunStats& done = summary_.stats;  // finished cycles; the current pool adds its own counts
     ProgressSnapshot now;
     if (current_pool_) now = current_pool_->progress();
-    point.phase = phase_name(profile_, now.phase_index);
+    point.phase = phase_name(block_phases_, current_pool_ ? now.phase_index : -1);
     point.active = now.active;
     point.connects_attempted = done.connects_attempted + now.connects_attempted;
     point.connections_opened = done.connections_opened + now.connections_opened;
@@ -90,7 +90,6 @@ void RunSession::fill_metrics_view(MetricsView& view) {
   view.version = WSLOADGEN_VERSION;
   view.profile_name = profile_.name;
   view.target = prepared_.target_label;
-  for (const Phase& phase : profile_.phases) view.phases.push_back(phase.name);
   for (const CloseChoice& choice : profile_.close.mix)
     if (choice.weight > 0) view.patterns.push_back(choice.pattern);
   {
@@ -103,7 +102,8 @@ void RunSession::fill_metrics_view(MetricsView& view) {
       view.active = now.active;
       phase_index = now.phase_index;
     }
-    view.phase = phase_name(profile_, phase_index);
+    view.phase = phase_name(block_phases_, phase_index);
+    view.phases = phases_seen_;
     // Until the monitor's last check, the tracker holds the reclaim times measured so far.
     if (!reclaims_collected_) {
       for (int i = 0; i < kClosePatternCount; ++i)
@@ -117,6 +117,8 @@ void RunSession::fill_metrics_view(MetricsView& view) {
     view.verdicts = verdicts_;
     view.checks = checks_;
     view.finished = finished_;
+    view.steps = steps_;
+    view.capacity = capacity_;
   }
   if (monitor_) view.target_sample = monitor_->latest();
   // Counted between the monitor's samples, which open fds of their own for a moment.
@@ -125,7 +127,7 @@ void RunSession::fill_metrics_view(MetricsView& view) {
 }
 
 void RunSession::update_provisional_verdicts() {
-  auto verdicts = judge_resources(collect_leak_evidence(monitor_->series(), baseline_, settled_),
+  auto verdicts = judge_resources(collect_leak_evidence(monitor_->series(), baseline_, settled_), blocks_,
                                   profile_.checks.leak, monitor_->target_lost());
   std::lock_guard<std::mutex> lock(view_mutex_);
   verdicts_ = std::move(verdicts);

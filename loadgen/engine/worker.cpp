@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "engine/socket_actions.hpp"
 #include "plan/close_mix_picker.hpp"
 #include "vocabulary/monotonic_clock.hpp"
 
@@ -104,6 +105,7 @@ void Worker::run() {
     on_tick();
   }
   stats_.connections_left = connections_.size();
+  phases_.finished(Duration(monotonic_now_ns() - run_start_ns_), stats_, open_websockets());
 }
 
 void Worker::on_tick() {
@@ -139,6 +141,12 @@ void Worker::publish_live(int64_t now_ns) {
   published_.publish(stats_);
 }
 
+uint64_t Worker::open_websockets() const {
+  uint64_t open = 0;
+  for (const auto& [id, conn] : connections_) open += conn->state == Connection::State::open ? 1 : 0;
+  return open;
+}
+
 bool Worker::finished() const {
   if (!connections_.empty()) return false;
   return schedule_done_ || stop_handled_ != StopRequest::none;
@@ -160,6 +168,7 @@ void Worker::process_schedule(int64_t now_ns) {
         break;
       case ScheduledEvent::Kind::phase_start:
         phase_index_ = int32_t(ev.phase_index);
+        phases_.phase_started(ev.phase_index, ev.at, stats_, open_websockets());
         break;
       case ScheduledEvent::Kind::end:
         schedule_done_ = true;
@@ -175,7 +184,12 @@ void Worker::handle_stop(int64_t now_ns) {
   const auto request = StopRequest(stop_request_.load());
   stop_handled_ = request;
   if (request == StopRequest::abort) {
-    for (auto& [id, conn] : connections_) kill(*conn);
+    // Aborting resets every connection still open (README), rather than closing it with a FIN.
+    for (auto& [id, conn] : connections_) {
+      if (conn->fd >= 0) send_rst(conn->fd);
+      conn->fd = -1;
+      kill(*conn);
+    }
     return;
   }
   // Drain: close what is open with the drain mix (the last `close: all` phase's, else close.mix),

@@ -20,6 +20,7 @@
 #include "monitor/reclaim_tracker.hpp"
 #include "plan/schedule.hpp"
 #include "profile/profile.hpp"
+#include "stats/phase_stats.hpp"
 #include "stats/run_stats.hpp"
 #include "wire/tls_client_context.hpp"
 
@@ -51,6 +52,8 @@ class Worker {
   void request_stop(StopRequest request);
 
   const RunStats& stats() const { return stats_; }
+  // Each phase's share of stats(), in the order the phases ran; complete once run() returned.
+  const std::vector<PhaseStats>& phase_stats() const { return phases_.phases(); }
   // Read by the progress thread at any time.
   const LiveCounters& live() const { return live_; }
   // Read by the metrics endpoint at any time: the stats as of the last publication (at most 250 ms old).
@@ -69,6 +72,7 @@ class Worker {
   void process_timers(int64_t now_ns);
   void handle_stop(int64_t now_ns);
   bool finished() const;
+  uint64_t open_websockets() const;  // connections in State::open, for the phase records
 
   void open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice);
   void service_connection(Connection& conn, int64_t now_ns);
@@ -144,6 +148,7 @@ class Worker {
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   TimerQueue timers_;
   RunStats stats_;
+  PhaseRecorder phases_;  // snapshots of stats_ as each phase starts: per-step results for capacity runs
   std::mt19937_64 mask_random_;
   std::string scratch_;  // reused for payloads so steady-state messaging does not allocate
   std::unique_ptr<TlsClientContext> tls_context_;  // wss:// only: one SSL_CTX for all this worker's sessions

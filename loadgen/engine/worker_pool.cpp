@@ -45,6 +45,13 @@ RunStats WorkerPool::run(int64_t start_ns) {
   return merged;
 }
 
+std::vector<PhaseStats> WorkerPool::phase_stats() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::vector<PhaseStats>> per_worker;
+  for (const auto& worker : workers_) per_worker.push_back(worker->phase_stats());
+  return merge_phases(per_worker);
+}
+
 void WorkerPool::set_reclaim_tracker(ReclaimTracker* tracker) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& worker : workers_) worker->set_reclaim_tracker(tracker);

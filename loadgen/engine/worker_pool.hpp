@@ -22,6 +22,8 @@ class WorkerPool {
   void set_reclaim_tracker(ReclaimTracker* tracker);
   // Runs the workers from `start_ns` until each has finished its share; returns their merged stats.
   RunStats run(int64_t start_ns);
+  // After run(): each phase's figures, summed over the workers, in phase order.
+  std::vector<PhaseStats> phase_stats();
   // Thread-safe, also before run(): drain or abort every worker.
   void request_stop(StopRequest request);
   // Thread-safe: the workers' published counters summed now.

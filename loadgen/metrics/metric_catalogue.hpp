@@ -118,8 +118,54 @@ inline constexpr MetricDefinition leak_delta{"wsloadgen_leak_delta", MetricKind:
 inline constexpr MetricDefinition leak_verdict{
     "wsloadgen_leak_verdict", MetricKind::gauge, "resource,verdict",
     "1 for the resource's verdict so far (pass, leak, inconclusive), 0 for the others; final once the run finished."};
+inline constexpr MetricDefinition leak_per_connection{
+    "wsloadgen_leak_per_connection", MetricKind::gauge, "resource,pattern",
+    "Change of the resource per connection closed (after warm-up for memory); pattern=\"all\" for every pattern "
+    "together, or one close pattern in an attributed run."};
+inline constexpr MetricDefinition leak_pattern_verdict{
+    "wsloadgen_leak_pattern_verdict", MetricKind::gauge, "resource,pattern,verdict",
+    "Attributed runs: 1 for each close pattern's verdict on the resource so far, 0 for the others."};
 inline constexpr MetricDefinition check_passed{"wsloadgen_check_passed", MetricKind::gauge, "check",
                                                "At the end of the run: 1 if the threshold check passed, else 0."};
+
+// Per step (a phase, or one level of a capacity search), set when the step ends; phase = the step's name. With
+// several cycles the latest cycle's step of each name is shown.
+inline constexpr MetricDefinition step_level{
+    "wsloadgen_step_level", MetricKind::gauge, "phase",
+    "The level the step asked for: open connections, or opens per second in a connect_rate search."};
+inline constexpr MetricDefinition step_open{"wsloadgen_step_connections_open", MetricKind::gauge, "phase",
+                                            "WebSocket connections open when the step ended."};
+inline constexpr MetricDefinition step_opens_rate{"wsloadgen_step_opens_per_second", MetricKind::gauge, "phase",
+                                                  "Connections opened per second over the step."};
+inline constexpr MetricDefinition step_closes_rate{"wsloadgen_step_closes_per_second", MetricKind::gauge, "phase",
+                                                   "Closes started per second over the step."};
+inline constexpr MetricDefinition step_errors{"wsloadgen_step_connect_errors", MetricKind::gauge, "phase,reason",
+                                              "Connects or handshakes that failed during the step, by reason."};
+// Gauges, not a summary: each is the step's own quantile, fixed once the step ended.
+inline constexpr MetricDefinition step_handshake_p50{"wsloadgen_step_handshake_p50_seconds", MetricKind::gauge, "phase",
+                                                     "Median handshake latency of the step, from intent."};
+inline constexpr MetricDefinition step_handshake_p99{"wsloadgen_step_handshake_p99_seconds", MetricKind::gauge, "phase",
+                                                     "99th percentile handshake latency of the step, from intent."};
+inline constexpr MetricDefinition step_rtt_p50{"wsloadgen_step_message_rtt_p50_seconds", MetricKind::gauge, "phase",
+                                               "Median message round trip of the step, from intent."};
+inline constexpr MetricDefinition step_rtt_p99{"wsloadgen_step_message_rtt_p99_seconds", MetricKind::gauge, "phase",
+                                               "99th percentile message round trip of the step, from intent."};
+inline constexpr MetricDefinition step_server_cpu{
+    "wsloadgen_step_server_cpu_ratio", MetricKind::gauge, "phase",
+    "The server's CPU (utime+stime) over the step as a share of one core (same host)."};
+inline constexpr MetricDefinition step_server_rss{"wsloadgen_step_server_resident_memory_bytes", MetricKind::gauge,
+                                                  "phase", "The server's highest RSS sampled during the step."};
+inline constexpr MetricDefinition step_server_fds{"wsloadgen_step_server_open_fds", MetricKind::gauge, "phase",
+                                                  "The server's most open fds sampled during the step."};
+inline constexpr MetricDefinition step_sustained{
+    "wsloadgen_step_sustained", MetricKind::gauge, "phase",
+    "1 when the step's thresholds held (error ratio, handshake and RTT p99, server CPU), else 0."};
+inline constexpr MetricDefinition capacity_connections{
+    "wsloadgen_capacity_sustained_connections", MetricKind::gauge, "",
+    "The highest level of open connections sustained so far (a search, or the steps before the first failure)."};
+inline constexpr MetricDefinition capacity_connect_rate{
+    "wsloadgen_capacity_sustained_connect_rate", MetricKind::gauge, "",
+    "capacity.of: connect_rate: the highest rate of new connections per second sustained so far."};
 
 // The generator itself.
 inline constexpr MetricDefinition generator_fds{"wsloadgen_generator_open_fds", MetricKind::gauge, "",
@@ -150,8 +196,16 @@ inline constexpr const MetricDefinition* kAllMetrics[] = {
     &metric::target_cpu,        &metric::target_scraped,
     &metric::unreclaimed,       &metric::leak_baseline,
     &metric::leak_delta,        &metric::leak_verdict,
-    &metric::check_passed,      &metric::generator_fds,
-    &metric::generator_rss,
+    &metric::leak_per_connection, &metric::leak_pattern_verdict,
+    &metric::check_passed,      &metric::step_level,
+    &metric::step_open,         &metric::step_opens_rate,
+    &metric::step_closes_rate,  &metric::step_errors,
+    &metric::step_handshake_p50, &metric::step_handshake_p99,
+    &metric::step_rtt_p50,      &metric::step_rtt_p99,
+    &metric::step_server_cpu,   &metric::step_server_rss,
+    &metric::step_server_fds,   &metric::step_sustained,
+    &metric::capacity_connections, &metric::capacity_connect_rate,
+    &metric::generator_fds,     &metric::generator_rss,
 };
 
 }  // namespace wsl

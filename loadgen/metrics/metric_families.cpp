@@ -190,10 +190,61 @@ void add_verdicts(FamilyList& out, const MetricsView& v) {
     for (Verdict verdict : kVerdicts)
       out.add(metric::leak_verdict, r.verdict == verdict ? 1 : 0,
               {{"resource", r.resource}, {"verdict", lower(to_string(verdict))}});
+    if (r.per_connection)
+      out.add(metric::leak_per_connection, *r.per_connection, {{"resource", r.resource}, {"pattern", "all"}});
+    for (const PatternShare& share : r.by_pattern) {
+      const LabelList labels = {{"resource", r.resource}, {"pattern", share.pattern}};
+      if (share.per_connection) out.add(metric::leak_per_connection, *share.per_connection, labels);
+      for (Verdict verdict : kVerdicts)
+        out.add(metric::leak_pattern_verdict, share.verdict == verdict ? 1 : 0,
+                {{"resource", r.resource}, {"pattern", share.pattern}, {"verdict", lower(to_string(verdict))}});
+    }
   }
   for (const CheckResult& check : v.checks) out.add(metric::check_passed, check.passed ? 1 : 0, {{"check", check.name}});
   if (v.finished)
     for (const auto& [state, n] : v.stats.reclaim_stuck) out.add(metric::unreclaimed, double(n), {{"state", state}});
+}
+
+void add_quantiles(FamilyList& out, const MetricDefinition& p50, const MetricDefinition& p99, const std::string& phase,
+                   const LatencyFigures& f) {
+  if (!f.p50) return;
+  out.add(p50, std::chrono::duration<double>(*f.p50).count(), {{"phase", phase}});
+  out.add(p99, std::chrono::duration<double>(*f.p99).count(), {{"phase", phase}});
+}
+
+void add_steps(FamilyList& out, const MetricsView& v) {
+  // One series per step name: a later cycle's step replaces the earlier one of the same name.
+  std::map<std::string, const StepResult*> latest;
+  std::vector<std::string> order;
+  for (const StepResult& s : v.steps) {
+    if (!s.completed) continue;
+    if (!latest.count(s.name)) order.push_back(s.name);
+    latest[s.name] = &s;
+  }
+  for (const std::string& name : order) {
+    const StepResult& s = *latest[name];
+    const LabelList phase = {{"phase", name}};
+    out.add(metric::step_level, s.level, phase);
+    out.add(metric::step_open, double(s.connections_open), phase);
+    out.add(metric::step_opens_rate, s.opens_per_second, phase);
+    out.add(metric::step_closes_rate, s.closes_per_second, phase);
+    for (const auto& [reason, n] : s.errors)
+      out.add(metric::step_errors, double(n), {{"phase", name}, {"reason", reason}});
+    add_quantiles(out, metric::step_handshake_p50, metric::step_handshake_p99, name, s.handshake);
+    add_quantiles(out, metric::step_rtt_p50, metric::step_rtt_p99, name, s.message_rtt);
+    if (s.server_cpu_share) out.add(metric::step_server_cpu, *s.server_cpu_share, phase);
+    if (s.server_rss_bytes) out.add(metric::step_server_rss, *s.server_rss_bytes, phase);
+    if (s.server_fds) out.add(metric::step_server_fds, *s.server_fds, phase);
+    out.add(metric::step_sustained, s.sustained ? 1 : 0, phase);
+  }
+  // 0 once a step finished and none held, so a dashboard shows the failure rather than no data.
+  if (v.capacity) {
+    const double sustained = v.capacity->sustained_or_zero();
+    switch (v.capacity->of) {
+      case CapacityQuantity::connections: out.add(metric::capacity_connections, sustained); break;
+      case CapacityQuantity::connect_rate: out.add(metric::capacity_connect_rate, sustained); break;
+    }
+  }
 }
 
 void add_generator(FamilyList& out, const MetricsView& v) {
@@ -210,6 +261,7 @@ std::vector<prometheus::MetricFamily> metric_families(const MetricsView& view) {
   add_latency(out, view);
   add_target(out, view);
   add_verdicts(out, view);
+  add_steps(out, view);
   add_generator(out, view);
   return out.take();
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "capacity/capacity_result.hpp"
 #include "monitor/resource_sample.hpp"
 #include "profile/profile.hpp"
 #include "stats/run_stats.hpp"
@@ -33,6 +34,8 @@ struct MetricsView {
   std::optional<ResourceSample> target_sample;  // the monitor's latest, if it watches anything
   std::vector<ResourceVerdict> verdicts;        // provisional after each cycle, final once finished
   std::vector<CheckResult> checks;              // only once finished
+  std::vector<StepResult> steps;                // every finished step (phase, or search level), in order
+  std::optional<CapacityResult> capacity;       // the sustained level so far
 
   int generator_fds = -1;          // -1: unknown
   int64_t generator_rss_bytes = -1;

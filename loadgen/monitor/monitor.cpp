@@ -122,9 +122,7 @@ ResourceSample Monitor::take_sample() {
   sample.at_ns = monotonic_now_ns() - epoch_ns_;
   if (target_.pid) {
     sample.process = sample_process(*target_.pid);
-    if ((!sample.process || !sample.process->alive) && !target_lost_)
-      target_lost_ = "server pid " + std::to_string(*target_.pid) + " was gone at " +
-                     human_duration(Duration(sample.at_ns));
+    note_target_state(sample);
   }
   if (!target_.scrape_url.empty()) scrape_into(sample);
   if (sock_diag_ && target_.port) {
@@ -135,6 +133,22 @@ ResourceSample Monitor::take_sample() {
     }
   }
   return sample;
+}
+
+void Monitor::note_target_state(const ResourceSample& sample) {
+  if (target_lost_) return;
+  const std::string pid = "server pid " + std::to_string(*target_.pid);
+  const std::string when = " at " + human_duration(Duration(sample.at_ns));
+  if (!sample.process || !sample.process->alive) {
+    target_lost_ = pid + " was gone" + when;
+    return;
+  }
+  // The same pid with another start time is another process: the server was replaced (restarted, pid reused).
+  const int64_t started = sample.process->start_ticks;
+  if (target_start_ticks_ < 0) target_start_ticks_ = started;
+  else if (started >= 0 && started != target_start_ticks_) {
+    target_lost_ = pid + " was replaced by another process" + when;
+  }
 }
 
 void Monitor::scrape_into(ResourceSample& sample) {

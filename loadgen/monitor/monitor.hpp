@@ -58,7 +58,7 @@ class Monitor {
   std::vector<ResourceSample> series() const;
   // The most recent sample, if any (for the progress line).
   std::optional<ResourceSample> latest() const;
-  // Set once the watched process is gone, saying when: every later comparison is meaningless.
+  // Set once the watched process is gone or replaced, saying when: every later comparison is meaningless.
   std::optional<std::string> target_lost() const;
   const MonitorTarget& target() const { return target_; }
   // Why scraping gave nothing, when monitor.scrape is set and no scrape ever succeeded; else empty.
@@ -68,6 +68,7 @@ class Monitor {
   ResourceSample take_sample();  // callers hold sample_mutex_
   void check_reclaims();
   void scrape_into(ResourceSample& sample);  // remote monitoring: the server's own /metrics
+  void note_target_state(const ResourceSample& sample);  // sets target_lost_ once the process is gone or replaced
   void loop();
 
   const MonitorTarget target_;
@@ -86,6 +87,7 @@ class Monitor {
   mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
   std::vector<ResourceSample> series_;
   std::optional<std::string> target_lost_;
+  int64_t target_start_ticks_ = -1;  // the watched process's start time, from the first sample
   std::string last_scrape_error_;
   bool scraped_once_ = false;
   std::mutex wake_mutex_;

@@ -82,7 +82,7 @@ std::optional<ProcStatCpu> parse_proc_stat_cpu(std::string_view text) {
   size_t close_paren = text.rfind(')');
   if (close_paren == std::string_view::npos) return std::nullopt;
   std::string_view rest = text.substr(close_paren + 1);
-  // After the comm: field 3 is the state, fields 14 and 15 are utime and stime.
+  // After the comm: field 3 is the state, fields 14 and 15 are utime and stime, field 22 the start time.
   ProcStatCpu cpu;
   int field = 2;
   while (!rest.empty()) {
@@ -98,10 +98,12 @@ std::optional<ProcStatCpu> parse_proc_stat_cpu(std::string_view text) {
       auto value = leading_integer(token);
       if (!value || *value < 0) return std::nullopt;
       (field == 14 ? cpu.utime_ticks : cpu.stime_ticks) = *value;
-      if (field == 15) return cpu;
+    } else if (field == 22) {
+      if (auto value = leading_integer(token)) cpu.start_ticks = *value;
+      return cpu;
     }
   }
-  return std::nullopt;
+  return field >= 15 ? std::optional<ProcStatCpu>(cpu) : std::nullopt;
 }
 
 std::optional<FdCounts> count_process_fds(int pid, bool count_sockets) {
@@ -165,6 +167,7 @@ std::optional<ProcessSample> sample_process(int pid, bool count_socket_fds) {
       long ticks_per_second = ::sysconf(_SC_CLK_TCK);
       if (ticks_per_second > 0)
         sample.cpu_seconds = static_cast<double>(cpu->utime_ticks + cpu->stime_ticks) / ticks_per_second;
+      sample.start_ticks = cpu->start_ticks;
     }
   }
   if (auto fds = count_process_fds(pid, count_socket_fds)) {

@@ -16,6 +16,8 @@ struct ProcessSample {
   int64_t rss_peak_bytes = -1;  // VmHWM
   int64_t threads = -1;
   double cpu_seconds = -1;  // utime + stime
+  int64_t start_ticks = -1;  // when the process started, in clock ticks after boot: a new process under a reused
+                             // pid has another
 };
 
 // The fields of /proc/PID/status the monitor uses; absent when the line is missing (kernel threads, zombies).
@@ -34,6 +36,7 @@ struct ProcStatCpu {
   char state = '?';
   int64_t utime_ticks = 0;
   int64_t stime_ticks = 0;
+  int64_t start_ticks = -1;  // field 22; -1 when the line is cut short before it
 };
 
 // Parses /proc/PID/stat from the last ')' because the command name may itself contain spaces and parentheses.

@@ -1,6 +1,9 @@
 // Reads the sections about watching the run: `close` timing, `monitor`, `checks` and `metrics`.
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
+#include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 #include "profile/value_rules.hpp"
@@ -11,9 +14,13 @@ namespace {
 constexpr std::string_view kCloseKeys[] = {"timeout", "mix"};
 constexpr std::string_view kMonitorKeys[] = {"pid", "scrape", "interval", "series"};
 constexpr std::string_view kPidFileKeys[] = {"pid_file"};
-constexpr std::string_view kChecksKeys[] = {"leak", "handshake_error_ratio_max", "handshake_p99_max"};
-constexpr std::string_view kLeakKeys[] = {"settle", "fd_delta_max", "rss_delta_max", "close_wait_max",
-                                          "rss_slope_max"};
+constexpr std::string_view kChecksKeys[] = {"leak",           "reap",           "handshake_error_ratio_max",
+                                            "handshake_p99_max", "dropped_by_server_max", "message_rtt_p99_max",
+                                            "server_cpu_max", "capacity_min"};
+constexpr std::string_view kLeakKeys[] = {"settle",        "fd_delta_max",           "rss_delta_max",
+                                          "close_wait_max", "rss_slope_max",         "warmup_cycles",
+                                          "rss_per_connection_max", "attribute"};
+constexpr std::string_view kReapKeys[] = {"within"};
 constexpr std::string_view kMetricsKeys[] = {"listen", "pushgateway", "labels", "run_id", "linger"};
 constexpr std::string_view kPushgatewayKeys[] = {"url", "job", "interval"};
 
@@ -59,7 +66,38 @@ void read_leak(ReadContext& ctx, const YAML::Node& node, const std::string& path
       if (auto n = read_integer(ctx, value, p, 0, INT64_MAX)) leak.close_wait_max = *n;
     } else if (key == "rss_slope_max") {
       if (auto s = read_size_per_cycle(ctx, value, p)) leak.rss_slope_max = *s;
+    } else if (key == "warmup_cycles") {
+      if (auto n = read_integer(ctx, value, p, 0, UINT32_MAX)) leak.warmup_cycles = uint32_t(*n);
+    } else if (key == "rss_per_connection_max") {
+      if (auto s = read_size(ctx, value, p)) leak.rss_per_connection_max = double(*s);
+    } else if (key == "attribute") {
+      if (auto i = read_choice(ctx, value, p, kLeakAttributionNames)) leak.attribute = LeakAttribution(*i);
     }
+  });
+}
+
+// A share of one core: 0.9, or 90%; above 1 for a server that uses several cores.
+std::optional<double> read_core_share(ReadContext& ctx, const YAML::Node& node, const std::string& path) {
+  const std::string expected = "expected a share of a core above 0, such as 0.9 or 90%";
+  if (!node.IsScalar()) {
+    ctx.error(node, path, expected);
+    return std::nullopt;
+  }
+  std::string text = node.Scalar();
+  const bool percent = !text.empty() && text.back() == '%';
+  if (percent) text.pop_back();
+  char* end = nullptr;
+  const double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value) || !(value > 0)) {
+    ctx.error(node, path, expected + ", got \"" + node.Scalar() + "\"");
+    return std::nullopt;
+  }
+  return percent ? value / 100 : value;
+}
+
+void read_reap(ReadContext& ctx, const YAML::Node& node, const std::string& path, ReapCheck& reap) {
+  for_each_entry(ctx, node, path, kReapKeys, [&](const std::string&, const YAML::Node& value, const std::string& p) {
+    if (auto d = read_duration(ctx, value, p, false)) reap.within = *d;
   });
 }
 
@@ -121,10 +159,21 @@ void read_checks(ReadContext& ctx, const YAML::Node& node, const std::string& pa
                                                    const std::string& p) {
     if (key == "leak") {
       read_leak(ctx, value, p, checks.leak);
+    } else if (key == "reap") {
+      read_reap(ctx, value, p, checks.reap);
+    } else if (key == "dropped_by_server_max") {
+      if (auto n = read_integer(ctx, value, p, 0, INT64_MAX)) checks.dropped_by_server_max = uint64_t(*n);
     } else if (key == "handshake_error_ratio_max") {
       if (auto r = read_number(ctx, value, p, 0, 1)) checks.handshake_error_ratio_max = *r;
     } else if (key == "handshake_p99_max") {
       if (auto d = read_duration(ctx, value, p, false)) checks.handshake_p99_max = *d;
+    } else if (key == "message_rtt_p99_max") {
+      if (auto d = read_duration(ctx, value, p, false)) checks.message_rtt_p99_max = *d;
+    } else if (key == "server_cpu_max") {
+      if (auto share = read_core_share(ctx, value, p)) checks.server_cpu_max = *share;
+    } else if (key == "capacity_min") {
+      // Connections, or opens per second with capacity.of: connect_rate (validation checks which).
+      if (auto n = read_rate(ctx, value, p)) checks.capacity_min = *n;
     }
   });
 }

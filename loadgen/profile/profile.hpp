@@ -14,6 +14,28 @@
 
 namespace wsl {
 
+// Patterns whose client holds the connection silently or half-closed for `hold`, leaving it to the server to give
+// the connection back: what checks.reap judges (dead peers).
+constexpr bool awaits_server_reap(ClosePattern p) {
+  switch (p) {
+    case ClosePattern::close_timeout:
+    case ClosePattern::stall:
+    case ClosePattern::ignore_server_close:
+      return true;
+    case ClosePattern::clean:
+    case ClosePattern::close_no_wait:
+    case ClosePattern::fin:
+    case ClosePattern::rst:
+    case ClosePattern::server_close:
+    case ClosePattern::handshake_abort:
+    case ClosePattern::mid_message:
+    case ClosePattern::invalid_close:
+    case ClosePattern::data_after_close:  // a healthy server answers its Close at once
+      return false;
+  }
+  return false;
+}
+
 struct Header {
   std::string name;
   std::string value;      // after ${VAR} expansion
@@ -97,22 +119,71 @@ struct MonitorSpec {
   bool operator==(const MonitorSpec&) const = default;
 };
 
+// How the leak verdict splits the run to say which close pattern leaks (docs/verdict.md).
+enum class LeakAttribution {
+  none,      // every cycle runs the profile's mixes; rates are per connection of any pattern
+  patterns,  // each cycle runs one block per pattern of the mixes, that pattern alone, each judged on its own
+  last = patterns,
+};
+
 struct LeakCheck {
   Duration settle = 10s;
   int64_t fd_delta_max = 8;
-  uint64_t rss_delta_max = 16ull << 20;
+  // The gross bound on memory growth after warm-up (from the end of the warm-up to the end of the run).
+  uint64_t rss_delta_max = 64ull << 20;
   int64_t close_wait_max = 0;
-  double rss_slope_max = double(1ull << 20);  // bytes per cycle
+  std::optional<double> rss_slope_max;  // bytes per cycle after warm-up; absent: not judged (the rate per connection is)
+  uint32_t warmup_cycles = 1;  // memory growth in these first cycles is reported, never by itself a LEAK
+  double rss_per_connection_max = 512;  // bytes of memory growth per connection closed, after warm-up
+  LeakAttribution attribute = LeakAttribution::none;
 
   bool operator==(const LeakCheck&) const = default;
 };
 
+// Dead peers: connections of a held pattern (stall, close_timeout, ignore_server_close) must be given back by
+// the server within `within` of their close starting.
+struct ReapCheck {
+  std::optional<Duration> within;  // absent: not checked
+
+  bool operator==(const ReapCheck&) const = default;
+};
+
 struct Checks {
   LeakCheck leak;
+  ReapCheck reap;
   double handshake_error_ratio_max = 0.001;
   Duration handshake_p99_max = 250ms;
+  // Open connections the server ended without a Close frame (outside the held patterns, which expect it).
+  uint64_t dropped_by_server_max = 0;
+  std::optional<Duration> message_rtt_p99_max;  // absent: message RTT is reported, not judged
+  // The server's CPU (utime+stime) as a share of one core over a step, e.g. 0.9; absent: not judged. Same host.
+  std::optional<double> server_cpu_max;
+  // The sustained capacity (connections, or opens per second for capacity.of: connect_rate) the run must reach.
+  std::optional<double> capacity_min;
 
   bool operator==(const Checks&) const = default;
+};
+
+// What a capacity search raises step by step (SPEC §9).
+enum class CapacityQuantity {
+  connections,   // open connections held for a step
+  connect_rate,  // new connections per second (churned), for servers whose limit is their accept path
+  last = connect_rate,
+};
+
+// capacity: the search mode. Each step is a block of its own: reach the level, hold it for step_duration, close
+// everything, settle; the next level follows from whether the step was sustained (capacity/search_controller.hpp).
+struct CapacitySearch {
+  CapacityQuantity of = CapacityQuantity::connections;
+  double start = 0;                  // the first level; required
+  double factor = 2;                 // each level is the last sustained one times this, until a step fails
+  std::optional<double> max;         // never above this; absent: as far as this host's limits allow
+  Duration step_duration = 20s;      // how long each level is held (after the ramp to it)
+  uint32_t refine = 3;               // bisections between the last sustained and the first failed level
+  double ramp_rate = 1000;           // of: connections: opens per second while a step ramps up to its level
+  uint32_t connections = 100;        // of: connect_rate: the open connections churned at the step's rate
+
+  bool operator==(const CapacitySearch&) const = default;
 };
 
 struct PushgatewaySpec {
@@ -151,6 +222,7 @@ struct Profile {
   CloseSpec close;
   MonitorSpec monitor;
   Checks checks;
+  std::optional<CapacitySearch> capacity;  // present: the run is a capacity search; its steps replace `phases`
   MetricsSpec metrics;
   ReportSpec report;
   uint64_t max_message_size = 16ull << 20;  // larger incoming messages are a protocol error

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {"name",    "target", "workers", "seed",    "cycles",
                                          "phases",  "session", "close",  "monitor", "checks",
-                                         "metrics", "report", "max_message_size"};
+                                         "capacity", "metrics", "report", "max_message_size"};
 constexpr std::string_view kReportKeys[] = {"dir"};
 constexpr uint64_t kMaxWorkers = 1024;
 
@@ -37,7 +37,7 @@ void read_report(ReadContext& ctx, const YAML::Node& node, const std::string& pa
 Profile read_profile(ReadContext& ctx, const YAML::Node& root, const std::string& default_name) {
   Profile profile;
   profile.name = default_name;
-  bool has_phases = false;
+  bool has_phases = false, has_capacity = false;
   for_each_entry(ctx, root, "", kTopKeys, [&](const std::string& key, const YAML::Node& value, const std::string& p) {
     if (key == "name") {
       auto name = read_string(ctx, value, p);
@@ -62,6 +62,9 @@ Profile read_profile(ReadContext& ctx, const YAML::Node& root, const std::string
       read_monitor(ctx, value, p, profile.monitor);
     } else if (key == "checks") {
       read_checks(ctx, value, p, profile.checks);
+    } else if (key == "capacity") {
+      has_capacity = true;
+      read_capacity(ctx, value, p, profile.capacity);
     } else if (key == "metrics") {
       read_metrics(ctx, value, p, profile.metrics);
     } else if (key == "report") {
@@ -75,7 +78,8 @@ Profile read_profile(ReadContext& ctx, const YAML::Node& root, const std::string
   // Cross-key rules only make sense once every single value read cleanly; a missing phase list always counts.
   const bool read_cleanly = ctx.errors().empty();
   for (const ProfileIssue& issue : validate_profile(profile))
-    if (read_cleanly || (!has_phases && issue.key_path == "phases")) ctx.error_at_path(issue.key_path, issue.message);
+    if (read_cleanly || (!has_phases && !has_capacity && issue.key_path == "phases"))
+      ctx.error_at_path(issue.key_path, issue.message);
   return profile;
 }
 

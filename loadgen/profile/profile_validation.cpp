@@ -1,6 +1,8 @@
 // Rules that span several keys of a read profile (conflicting phase keys, min above max, ...).
 #include "profile/profile_validation.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "vocabulary/units.hpp"
@@ -41,11 +43,74 @@ void check_phases(const std::vector<Phase>& phases, std::vector<ProfileIssue>& i
   }
 }
 
+// Every mix of the profile with the key path of its entries: close.mix, then each phase's own mix.
+template <typename F>
+void for_each_mix_entry(const Profile& profile, F f) {
+  for (size_t i = 0; i < profile.close.mix.size(); ++i)
+    f(profile.close.mix[i], "close.mix[" + std::to_string(i) + "]");
+  for (size_t k = 0; k < profile.phases.size(); ++k)
+    for (size_t i = 0; i < profile.phases[k].mix.size(); ++i)
+      f(profile.phases[k].mix[i], "phases[" + std::to_string(k) + "].mix[" + std::to_string(i) + "]");
+}
+
+// A reap check needs held connections to judge, each held at least as long as the server is given to reap it:
+// with a shorter hold, our own reset at the hold's end would end a connection the server might still reap in time.
+void check_reap(const Profile& profile, std::vector<ProfileIssue>& issues) {
+  if (!profile.checks.reap.within) return;
+  const Duration within = *profile.checks.reap.within;
+  bool any_held = false;
+  for_each_mix_entry(profile, [&](const CloseChoice& choice, const std::string& path) {
+    if (choice.weight <= 0 || !awaits_server_reap(choice.pattern)) return;
+    any_held = true;
+    if (choice.hold < within)
+      issues.push_back({path + ".hold", "hold " + format_duration(choice.hold) + " is shorter than checks.reap.within " +
+                                            format_duration(within) +
+                                            ": whether the server reaps these peers in time could not be decided; "
+                                            "make the hold at least as long as within"});
+  });
+  if (!any_held)
+    issues.push_back({"checks.reap.within",
+                      "checks.reap judges held peers, but no close mix has a stall, close_timeout or "
+                      "ignore_server_close entry with a weight above 0"});
+}
+
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// A search makes its own steps, one block per level, so the keys that shape a run's blocks cannot come with it.
+void check_capacity(const Profile& profile, std::vector<ProfileIssue>& issues) {
+  const std::optional<CapacitySearch>& capacity = profile.capacity;
+  if (capacity) {
+    if (!profile.phases.empty())
+      issues.push_back({"phases", "a capacity search makes its own steps (one per level): remove phases, or remove "
+                                  "capacity to run these phases as fixed steps"});
+    if (profile.cycles != 1)
+      issues.push_back({"cycles", "a capacity search runs its steps once: cycles must be 1"});
+    if (profile.checks.leak.attribute != LeakAttribution::none)
+      issues.push_back({"checks.leak.attribute", "a capacity search runs one block per level; attribution by "
+                                                 "pattern needs a run of its own (remove capacity or attribute)"});
+    if (capacity->max && *capacity->max < capacity->start)
+      issues.push_back({"capacity.max", "max (" + format_number(*capacity->max) + ") is below start (" +
+                                            format_number(capacity->start) + ")"});
+  }
+  // Connections are whole; opens per second need not be.
+  const bool counts_connections = !capacity || capacity->of == CapacityQuantity::connections;
+  if (const auto& min = profile.checks.capacity_min; min && counts_connections && *min != std::floor(*min))
+    issues.push_back({"checks.capacity_min", "the sustained level is counted in whole connections; got " +
+                                                 short_number(*min) +
+                                                 " (a rate is meant only with capacity.of: connect_rate)"});
+}
+
 }  // namespace
 
 std::vector<ProfileIssue> validate_profile(const Profile& profile) {
   std::vector<ProfileIssue> issues;
-  check_phases(profile.phases, issues);
+  if (!profile.capacity) check_phases(profile.phases, issues);
+  check_capacity(profile, issues);
+  check_reap(profile, issues);
   const Lifetime& lifetime = profile.session.lifetime;
   if (lifetime.dist == Lifetime::Dist::uniform && lifetime.min > lifetime.max)
     issues.push_back({"session.lifetime.min", "min (" + format_duration(lifetime.min) + ") is above max (" +

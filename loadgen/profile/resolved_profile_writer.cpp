@@ -129,10 +129,44 @@ void write_checks(YAML::Emitter& out, const Checks& checks) {
   key(out, "fd_delta_max"), out << leak.fd_delta_max;
   key(out, "rss_delta_max"), out << format_size(leak.rss_delta_max);
   key(out, "close_wait_max"), out << leak.close_wait_max;
-  key(out, "rss_slope_max"), out << format_size_per_cycle(leak.rss_slope_max);
+  if (leak.rss_slope_max) key(out, "rss_slope_max"), out << format_size_per_cycle(*leak.rss_slope_max);
+  key(out, "warmup_cycles"), out << leak.warmup_cycles;
+  key(out, "rss_per_connection_max"), out << format_size(uint64_t(leak.rss_per_connection_max));
+  key(out, "attribute"), out << to_string(leak.attribute);
+  out << YAML::EndMap;
+  key(out, "reap"), out << YAML::Flow << YAML::BeginMap;
+  if (checks.reap.within) key(out, "within"), out << format_duration(*checks.reap.within);
   out << YAML::EndMap;
   key(out, "handshake_error_ratio_max"), out << format_number(checks.handshake_error_ratio_max);
   key(out, "handshake_p99_max"), out << format_duration(checks.handshake_p99_max);
+  key(out, "dropped_by_server_max"), out << checks.dropped_by_server_max;
+  if (checks.message_rtt_p99_max) key(out, "message_rtt_p99_max"), out << format_duration(*checks.message_rtt_p99_max);
+  if (checks.server_cpu_max) key(out, "server_cpu_max"), out << format_number(*checks.server_cpu_max);
+  if (checks.capacity_min) key(out, "capacity_min"), out << format_number(*checks.capacity_min);
+  out << YAML::EndMap;
+}
+
+// A level as the profile writes it: a whole number of connections, or a rate.
+std::string level_text(const CapacitySearch& search, double level) {
+  switch (search.of) {
+    case CapacityQuantity::connections: return format_number(level);
+    case CapacityQuantity::connect_rate: return format_rate(level);
+  }
+  return format_number(level);
+}
+
+void write_capacity(YAML::Emitter& out, const CapacitySearch& search) {
+  out << YAML::BeginMap;
+  key(out, "of"), out << to_string(search.of);
+  key(out, "start"), out << level_text(search, search.start);
+  key(out, "factor"), out << format_number(search.factor);
+  if (search.max) key(out, "max"), out << level_text(search, *search.max);
+  key(out, "step_duration"), out << format_duration(search.step_duration);
+  key(out, "refine"), out << search.refine;
+  switch (search.of) {
+    case CapacityQuantity::connections: key(out, "ramp_rate"), out << format_rate(search.ramp_rate); break;
+    case CapacityQuantity::connect_rate: key(out, "connections"), out << search.connections; break;
+  }
   out << YAML::EndMap;
 }
 
@@ -169,9 +203,12 @@ std::string render_resolved_profile(const Profile& p) {
   key(out, "seed"), out << p.seed;
   key(out, "cycles"), out << p.cycles;
   key(out, "max_message_size"), out << format_size(p.max_message_size);
-  key(out, "phases"), out << YAML::BeginSeq;
+  key(out, "phases");
+  if (p.phases.empty()) out << YAML::Flow;  // a capacity search has none: "[]"
+  out << YAML::BeginSeq;
   for (const Phase& phase : p.phases) write_phase(out, phase);
   out << YAML::EndSeq;
+  if (p.capacity) key(out, "capacity"), write_capacity(out, *p.capacity);
   key(out, "session"), write_session(out, p.session);
   key(out, "close"), out << YAML::BeginMap;
   key(out, "timeout"), out << format_duration(p.close.timeout);

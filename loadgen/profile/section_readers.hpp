@@ -16,6 +16,8 @@ void read_session(ReadContext& ctx, const YAML::Node& node, const std::string& p
 void read_close(ReadContext& ctx, const YAML::Node& node, const std::string& path, CloseSpec& close);
 void read_monitor(ReadContext& ctx, const YAML::Node& node, const std::string& path, MonitorSpec& monitor);
 void read_checks(ReadContext& ctx, const YAML::Node& node, const std::string& path, Checks& checks);
+void read_capacity(ReadContext& ctx, const YAML::Node& node, const std::string& path,
+                   std::optional<CapacitySearch>& capacity);
 void read_metrics(ReadContext& ctx, const YAML::Node& node, const std::string& path, MetricsSpec& metrics);
 
 // A close mix: a non-empty list of weighted close patterns. Nullopt after errors.

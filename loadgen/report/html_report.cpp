@@ -9,6 +9,7 @@
 #include "report/html_tables.hpp"
 #include "report/html_text.hpp"
 #include "report/report_charts.hpp"
+#include "report/steps_html.hpp"
 #include "vocabulary/human_units.hpp"
 
 namespace wsl {
@@ -51,6 +52,9 @@ std::string banner(const RunReport& report) {
          std::to_string(s.cycles_completed) + " of " + std::to_string(report.profile->cycles) + " cycles in " +
          html_escape(human_duration(s.elapsed)) + ", exit code " + std::to_string(report.exit_code) + "</p>";
   out += "<p>leak verdict: <span class=\"leak-verdict\">" + html_escape(report.overall_leak_verdict) + "</span></p>";
+  if (const auto& c = s.capacity)
+    out += "<p>capacity: sustained " + (c->sustained ? html_escape(level_label(c->of, *c->sustained)) : "none") +
+           (c->failed ? ", first failed " + html_escape(level_label(c->of, *c->failed)) : std::string()) + "</p>";
   return out + banner_reasons(report) + "</div>\n</header>\n";
 }
 
@@ -78,6 +82,9 @@ std::string key_numbers(const RunReport& report) {
   out += tile("echo mismatches", std::to_string(st.echo_mismatches));
   out += tile("handshake p99", quantile(st.handshake_latency, 0.99));
   out += tile("message RTT p99", quantile(st.message_rtt, 0.99));
+  if (s.capacity)
+    out += tile("sustained capacity",
+                s.capacity->sustained ? level_label(s.capacity->of, *s.capacity->sustained) : "none");
   if (s.generator_fds_before >= 0)
     out += tile("generator fds before / after",
                 std::to_string(s.generator_fds_before) + " / " + std::to_string(s.generator_fds_after));
@@ -87,6 +94,7 @@ std::string key_numbers(const RunReport& report) {
 // Names each phase's shade once for all charts.
 std::string phase_legend(const RunReport& report) {
   std::string out = "<ul class=\"legend phase-legend\">";
+  if (report.profile->capacity) out += "<li>each step of the search and its drain in a shade of its own</li>";
   for (size_t i = 0; i < report.profile->phases.size(); ++i)
     out += "<li><span class=\"swatch tone-" + std::to_string(i % 6) + "\"></span>phase " +
            html_escape(report.profile->phases[i].name) + "</li>";
@@ -111,7 +119,9 @@ std::string section(const std::string& id, const std::string& title, const std::
 std::string leak_section(const RunReport& report) {
   std::string body = "<p>overall: <span class=\"" + leak_class(report.overall_leak_verdict) + "\">" +
                      html_escape(report.overall_leak_verdict) + "</span></p>\n";
-  if (report.monitored) body += leak_verdict_table_html(report.verdicts);
+  if (report.monitored || !report.verdicts.empty()) body += leak_verdict_table_html(report.verdicts);
+  if (std::string by_pattern = leak_by_pattern_table_html(report.verdicts); !by_pattern.empty())
+    body += "<h3>By close pattern</h3>\n" + by_pattern;
   return section("leak-verdict", "Leak verdict by resource", body);
 }
 
@@ -129,6 +139,7 @@ std::string render_html_report(const RunReport& report) {
   out += banner(report);
   out += key_numbers(report);
   out += charts(report);
+  out += steps_section_html(s);
   out += section("checks", "Threshold checks", checks_table_html(report.checks));
   out += leak_section(report);
   out += section("close-patterns", "Closes by pattern", close_pattern_table_html(s.stats));

@@ -34,6 +34,10 @@ td.pass, .v-pass { color: var(--pass); font-weight: 600; }
 td.fail, .v-fail { color: var(--fail); font-weight: 600; }
 td.inconclusive, .v-inconclusive { color: var(--inconclusive); font-weight: 600; }
 .table-wrap { overflow-x: auto; }
+table.steps td { white-space: nowrap; }
+tr.failed td { background: #ffebe9; }
+tr.undecided td { color: var(--muted); }
+.capacity b { font-size: 16px; }
 .note { color: var(--muted); font-style: italic; }
 figure.chart { margin: 12px 0 20px; }
 svg.plot { width: 100%; height: auto; display: block; }

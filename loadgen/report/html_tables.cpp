@@ -91,6 +91,27 @@ std::string leak_verdict_table_html(const std::vector<ResourceVerdict>& verdicts
                rows);
 }
 
+std::string leak_by_pattern_table_html(const std::vector<ResourceVerdict>& verdicts) {
+  std::vector<std::vector<Cell>> rows;
+  for (const ResourceVerdict& v : verdicts) {
+    for (const PatternShare& s : v.by_pattern) {
+      const std::string interval =
+          s.low && s.high ? format_change(v.unit, *s.low) + " .. " + format_change(v.unit, *s.high) : "-";
+      rows.push_back({{s.pattern, ""},
+                      {v.resource, ""},
+                      {to_string(s.verdict), verdict_class(s.verdict)},
+                      {format_amount(AmountUnit::count, s.connections), "num"},
+                      {format_change(v.unit, s.change), "num"},
+                      {s.per_connection ? format_change(v.unit, *s.per_connection) : "-", "num"},
+                      {interval, "num"},
+                      {s.reason, "reason"}});
+    }
+  }
+  if (rows.empty()) return "";
+  return table("leak-by-pattern",
+               {"pattern", "resource", "verdict", "connections", "change", "per connection", "95% CI", "why"}, rows);
+}
+
 std::string close_pattern_table_html(const RunStats& stats) {
   std::vector<std::vector<Cell>> rows;
   for (int i = 0; i < kClosePatternCount; ++i) {

@@ -33,11 +33,16 @@ std::string render_junit_xml(const RunReport& report) {
   for (const CheckResult& check : report.checks)
     cases.push_back({check.name, check.passed ? Case::Result::passed : Case::Result::failed, check.detail});
   // A LEAK fails the run, so it fails its testcase; INCONCLUSIVE does not, so it is reported as skipped.
+  auto result_of = [](Verdict verdict) {
+    return verdict == Verdict::leak           ? Case::Result::failed
+           : verdict == Verdict::inconclusive ? Case::Result::skipped
+                                              : Case::Result::passed;
+  };
   for (const ResourceVerdict& v : report.verdicts) {
-    const auto result = v.verdict == Verdict::leak           ? Case::Result::failed
-                         : v.verdict == Verdict::inconclusive ? Case::Result::skipped
-                                                              : Case::Result::passed;
-    cases.push_back({"leak." + v.resource, result, v.reason});
+    cases.push_back({"leak." + v.resource, result_of(v.verdict), v.reason});
+    // Attributed runs: a testcase per pattern too, so CI names the disconnect that leaks.
+    for (const PatternShare& share : v.by_pattern)
+      cases.push_back({"leak." + v.resource + "." + share.pattern, result_of(share.verdict), share.reason});
   }
   if (report.summary->interrupted) cases.push_back({"run", Case::Result::failed, "the run was interrupted"});
   int failures = 0, skipped = 0;

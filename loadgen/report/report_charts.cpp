@@ -21,11 +21,12 @@ double time_axis_end(const RunReport& report) {
   return end;
 }
 
-// Each phase keeps its colour in every cycle: the tone is its index in the profile.
-int tone_of(const Profile& profile, const std::string& phase) {
+// Each phase keeps its colour in every cycle: the tone is its index in the profile; a phase the profile does not
+// list (a capacity search's steps) takes the next tone in the order phases first ran.
+int tone_of(const Profile& profile, const std::string& phase, std::map<std::string, int>& others) {
   for (size_t i = 0; i < profile.phases.size(); ++i)
     if (profile.phases[i].name == phase) return int(i);
-  return -1;
+  return others.try_emplace(phase, int(profile.phases.size() + others.size())).first->second;
 }
 
 std::string span_text(double from, double to) {
@@ -39,12 +40,13 @@ LineChart time_frame(const RunReport& report) {
   LineChart frame;
   frame.t_end_s = time_axis_end(report);
   const std::vector<PhaseSpan> spans = phase_spans(report.load);
+  std::map<std::string, int> other_tones;
   for (size_t i = 0; i < spans.size(); ++i) {
     const PhaseSpan& s = spans[i];
     // Before the first phase the monitor takes its baseline; between cycles the server settles.
     const std::string label = !s.idle() ? s.phase : (i == 0 && report.monitored ? "baseline" : "settle");
     const double from = seconds(s.from_ns), to = seconds(s.to_ns);
-    frame.shades.push_back({from, to, label, s.idle() ? -1 : tone_of(*report.profile, s.phase),
+    frame.shades.push_back({from, to, label, s.idle() ? -1 : tone_of(*report.profile, s.phase, other_tones),
                             "cycle " + std::to_string(s.cycle) + " · " + label + " · " + span_text(from, to)});
   }
   const std::vector<CycleStart> starts = cycle_starts(spans);

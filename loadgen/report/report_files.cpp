@@ -7,6 +7,22 @@
 
 namespace wsl {
 
+std::string prepare_report_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return "cannot create report directory " + dir + ": " + ec.message();
+  const fs::path probe = fs::path(dir) / ".wsloadgen-write-test";
+  {
+    std::ofstream out(probe, std::ios::binary | std::ios::trunc);
+    out << "x";
+    out.flush();
+    if (!out) return "cannot write in report directory " + dir;
+  }
+  fs::remove(probe, ec);
+  return "";
+}
+
 std::string write_report_file(const std::string& dir, const std::string& name, const std::string& content) {
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -1,167 +1,277 @@
 // report.json: everything a run measured and decided, in a documented, versioned schema (README "report.json").
 #include "report/report_json.hpp"
 
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
 #include "profile/load_profile.hpp"
-#include "report/json_writer.hpp"
+#include "profile/profile_names.hpp"
 #include "stats/run_stats.hpp"
 
 namespace wsl {
 namespace {
 
+// Keys stay in the order they are written, as the report always had them.
+using Json = nlohmann::ordered_json;
+
 double seconds(Duration d) { return double(d.count()) / 1e9; }
 
-void write_quantiles(JsonWriter& json, const LatencyHistogram& h) {
-  json.begin_object().key("count").value(h.count());
+// Finite numbers as they are; NaN and infinities, which JSON cannot hold, as null.
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json optional_number(const std::optional<double>& v) { return v ? number(*v) : Json(nullptr); }
+
+Json quantiles(const LatencyHistogram& h) {
+  Json out = {{"count", h.count()}};
   if (h.count() > 0) {
-    json.key("mean").value(seconds(h.mean())).key("p50").value(seconds(h.quantile(0.50)));
-    json.key("p90").value(seconds(h.quantile(0.90))).key("p99").value(seconds(h.quantile(0.99)));
-    json.key("max").value(seconds(h.max()));
+    out["mean"] = seconds(h.mean());
+    out["p50"] = seconds(h.quantile(0.50));
+    out["p90"] = seconds(h.quantile(0.90));
+    out["p99"] = seconds(h.quantile(0.99));
+    out["max"] = seconds(h.max());
   }
-  json.end_object();
+  return out;
 }
 
 template <typename Map>
-void write_counts(JsonWriter& json, const Map& counts) {
-  json.begin_object();
-  for (const auto& [k, n] : counts) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(k)>, std::string>) json.key(k);
-    else json.key(std::to_string(k));
-    json.value(uint64_t(n));
+Json counts(const Map& map) {
+  Json out = Json::object();
+  for (const auto& [k, n] : map) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(k)>, std::string>) out[k] = uint64_t(n);
+    else out[std::to_string(k)] = uint64_t(n);
   }
-  json.end_object();
+  return out;
 }
 
-void write_patterns(JsonWriter& json, const RunStats& st) {
-  json.begin_object();
+Json patterns(const RunStats& st) {
+  Json out = Json::object();
   for (int i = 0; i < kClosePatternCount; ++i) {
     const PatternStats& p = st.patterns[i];
     if (p.started == 0 && p.codes_received.empty()) continue;
-    json.key(to_string(ClosePattern(i))).begin_object().key("started").value(p.started);
-    json.key("outcomes").begin_object();
-    for (int o = 0; o < kCloseOutcomeCount; ++o) json.key(to_string(CloseOutcome(o))).value(p.outcomes[o]);
-    json.end_object();
-    json.key("close_codes_received");
-    write_counts(json, p.codes_received);
-    json.key("close_latency_seconds");
-    write_quantiles(json, p.close_latency);
-    json.key("server_tcp_close_seconds");
-    write_quantiles(json, p.server_tcp_close_latency);
-    json.key("server_reclaim_seconds");
-    write_quantiles(json, p.server_reclaim_time);
-    json.end_object();
+    Json outcomes = Json::object();
+    for (int o = 0; o < kCloseOutcomeCount; ++o) outcomes[to_string(CloseOutcome(o))] = p.outcomes[o];
+    out[to_string(ClosePattern(i))] = {{"started", p.started},
+                                       {"outcomes", outcomes},
+                                       {"close_codes_received", counts(p.codes_received)},
+                                       {"close_latency_seconds", quantiles(p.close_latency)},
+                                       {"server_tcp_close_seconds", quantiles(p.server_tcp_close_latency)},
+                                       {"server_reclaim_seconds", quantiles(p.server_reclaim_time)}};
   }
-  json.end_object();
+  return out;
 }
 
-void write_totals(JsonWriter& json, const RunStats& st) {
-  json.key("connections").begin_object();
-  json.key("attempted").value(st.connects_attempted).key("opened").value(st.connections_opened);
-  json.key("failed").value(st.connect_error_total()).key("errors");
-  write_counts(json, st.connect_errors);
-  json.key("dropped_by_server").value(st.dropped_by_server).key("server_close_codes");
-  write_counts(json, st.server_close_codes);
-  json.key("protocol_errors");
-  write_counts(json, st.protocol_errors);
-  json.end_object();
-  json.key("messages").begin_object();
-  json.key("sent").value(st.messages_sent).key("received").value(st.messages_received);
-  json.key("echo_mismatches").value(st.echo_mismatches).key("bytes_sent").value(st.bytes_sent);
-  json.key("bytes_received").value(st.bytes_received).key("pings_sent").value(st.pings_sent);
-  json.key("pongs_received").value(st.pongs_received).end_object();
-  json.key("latency_seconds").begin_object();
-  json.key("connect");
-  write_quantiles(json, st.connect_latency);
-  json.key("handshake");
-  write_quantiles(json, st.handshake_latency);
-  json.key("message_rtt");
-  write_quantiles(json, st.message_rtt);
-  json.end_object();
-  json.key("tcp_after_our_close").begin_object().key("closed_by_server").value(st.tcp_closed_by_server);
-  json.key("closed_by_client").value(st.tcp_closed_by_client).end_object();
-  json.key("reclaim_stuck");
-  write_counts(json, st.reclaim_stuck);
+void add_totals(Json& json, const RunStats& st) {
+  json["connections"] = {{"attempted", st.connects_attempted},
+                         {"opened", st.connections_opened},
+                         {"failed", st.connect_error_total()},
+                         {"errors", counts(st.connect_errors)},
+                         {"dropped_by_server", st.dropped_by_server},
+                         {"server_close_codes", counts(st.server_close_codes)},
+                         {"protocol_errors", counts(st.protocol_errors)}};
+  json["messages"] = {{"sent", st.messages_sent},
+                      {"received", st.messages_received},
+                      {"echo_mismatches", st.echo_mismatches},
+                      {"bytes_sent", st.bytes_sent},
+                      {"bytes_received", st.bytes_received},
+                      {"pings_sent", st.pings_sent},
+                      {"pongs_received", st.pongs_received}};
+  json["latency_seconds"] = {{"connect", quantiles(st.connect_latency)},
+                             {"handshake", quantiles(st.handshake_latency)},
+                             {"message_rtt", quantiles(st.message_rtt)}};
+  json["tcp_after_our_close"] = {{"closed_by_server", st.tcp_closed_by_server},
+                                 {"closed_by_client", st.tcp_closed_by_client}};
+  json["reclaim_stuck"] = counts(st.reclaim_stuck);
 }
 
-void write_verdicts(JsonWriter& json, const RunReport& report) {
-  json.key("leak_verdict").begin_object().key("overall").value(report.overall_leak_verdict);
-  json.key("resources").begin_array();
-  for (const ResourceVerdict& v : report.verdicts) {
-    json.begin_object().key("resource").value(v.resource).key("verdict").value(to_string(v.verdict));
-    json.key("baseline").value(v.baseline).key("after").value(v.after).key("delta").value(v.delta);
-    json.key("limit").value(v.limit).key("limit_name").value(v.limit_name);
-    json.key("slope_per_cycle");
-    v.slope_per_cycle ? json.value(*v.slope_per_cycle) : json.null();
-    json.key("slope_low");
-    v.slope_low ? json.value(*v.slope_low) : json.null();
-    json.key("slope_high");
-    v.slope_high ? json.value(*v.slope_high) : json.null();
-    json.key("reason").value(v.reason).end_object();
+Json pattern_shares(const std::vector<PatternShare>& shares) {
+  Json out = Json::array();
+  for (const PatternShare& s : shares)
+    out.push_back({{"pattern", s.pattern},
+                   {"verdict", to_string(s.verdict)},
+                   {"connections", number(s.connections)},
+                   {"change", number(s.change)},
+                   {"per_connection", optional_number(s.per_connection)},
+                   {"per_connection_low", optional_number(s.low)},
+                   {"per_connection_high", optional_number(s.high)},
+                   {"reason", s.reason}});
+  return out;
+}
+
+Json window(SampleWindow w) { return Json::array({double(w.from_ns) / 1e9, double(w.to_ns) / 1e9}); }
+
+// What each settled window followed: the verdict's evidence, block by block.
+Json blocks(const RunReport& report) {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < report.blocks.size(); ++i) {
+    const LoadBlock& b = report.blocks[i];
+    out.push_back({{"cycle", uint64_t(b.cycle) + 1},
+                   {"pattern", b.group},
+                   {"warmup", b.warmup},
+                   {"flush", b.flush},
+                   {"held", b.held},
+                   {"connections_closed", number(b.connections_closed)},
+                   {"settled_window_seconds", i < report.settled.size() ? window(report.settled[i]) : Json(nullptr)}});
   }
-  json.end_array().end_object();
+  return out;
 }
 
-void write_window(JsonWriter& json, SampleWindow w) {
-  json.begin_array().value(double(w.from_ns) / 1e9).value(double(w.to_ns) / 1e9).end_array();
+Json verdicts(const RunReport& report) {
+  const LeakCheck& leak = report.profile->checks.leak;
+  Json resources = Json::array();
+  for (const ResourceVerdict& v : report.verdicts)
+    resources.push_back({{"resource", v.resource},
+                         {"verdict", to_string(v.verdict)},
+                         {"baseline", number(v.baseline)},
+                         {"after", number(v.after)},
+                         {"delta", number(v.delta)},
+                         {"limit", number(v.limit)},
+                         {"limit_name", v.limit_name},
+                         {"slope_per_cycle", optional_number(v.slope_per_cycle)},
+                         {"slope_low", optional_number(v.slope_low)},
+                         {"slope_high", optional_number(v.slope_high)},
+                         {"warmup_change", optional_number(v.warmup_change)},
+                         {"judged_change", optional_number(v.judged_change)},
+                         {"per_connection", optional_number(v.per_connection)},
+                         {"per_connection_low", optional_number(v.per_connection_low)},
+                         {"per_connection_high", optional_number(v.per_connection_high)},
+                         {"by_pattern", pattern_shares(v.by_pattern)},
+                         {"reason", v.reason}});
+  return {{"overall", report.overall_leak_verdict},
+          {"attribution", to_string(leak.attribute)},
+          {"warmup_cycles", uint64_t(leak.warmup_cycles)},
+          {"blocks", blocks(report)},
+          {"resources", resources}};
 }
 
-void write_monitor(JsonWriter& json, const RunReport& report) {
-  json.key("monitor").begin_object().key("monitored").value(report.monitored);
-  json.key("baseline_window_seconds");
-  write_window(json, report.baseline);
-  json.key("settled_windows_seconds").begin_array();
-  for (const SampleWindow& w : report.settled) write_window(json, w);
-  json.end_array();
-  json.key("series").begin_array();
+Json monitor(const RunReport& report) {
+  Json settled = Json::array();
+  for (const SampleWindow& w : report.settled) settled.push_back(window(w));
+  Json series = Json::array();
   for (const ResourceSample& sample : report.series) {
-    json.begin_object().key("t").value(double(sample.at_ns) / 1e9).key("values").begin_object();
-    for (const auto& [name, value] : resource_values(sample)) json.key(name).value(value);
-    json.end_object().end_object();
+    Json values = Json::object();
+    for (const auto& [name, value] : resource_values(sample)) values[name] = number(value);
+    series.push_back({{"t", double(sample.at_ns) / 1e9}, {"values", values}});
   }
-  json.end_array().end_object();
+  return {{"monitored", report.monitored},
+          {"baseline_window_seconds", window(report.baseline)},
+          {"settled_windows_seconds", settled},
+          {"series", series}};
 }
 
 // The generator's side of the time axis, so the load can be drawn against the monitor's series.
-void write_load(JsonWriter& json, const std::vector<LoadPoint>& load) {
-  json.key("load").begin_array();
-  for (const LoadPoint& p : load) {
-    json.begin_object().key("t").value(double(p.at_ns) / 1e9).key("cycle").value(p.cycle).key("phase").value(p.phase);
-    json.key("active").value(p.active).key("connects_attempted").value(p.connects_attempted);
-    json.key("connections_opened").value(p.connections_opened).key("connect_errors").value(p.connect_errors);
-    json.key("closes_started").value(p.closes_started).key("messages_sent").value(p.messages_sent);
-    json.key("messages_received").value(p.messages_received).end_object();
-  }
-  json.end_array();
+Json load(const std::vector<LoadPoint>& points) {
+  Json out = Json::array();
+  for (const LoadPoint& p : points)
+    out.push_back({{"t", double(p.at_ns) / 1e9},
+                   {"cycle", p.cycle},
+                   {"phase", p.phase},
+                   {"active", p.active},
+                   {"connects_attempted", p.connects_attempted},
+                   {"connections_opened", p.connections_opened},
+                   {"connect_errors", p.connect_errors},
+                   {"closes_started", p.closes_started},
+                   {"messages_sent", p.messages_sent},
+                   {"messages_received", p.messages_received}});
+  return out;
+}
+
+Json latency_figures(const LatencyFigures& f) {
+  return {{"count", f.count},
+          {"p50", f.p50 ? Json(seconds(*f.p50)) : Json(nullptr)},
+          {"p99", f.p99 ? Json(seconds(*f.p99)) : Json(nullptr)}};
+}
+
+// Per step (SPEC §9): a phase of the run, or one level of a capacity search.
+Json steps(const std::vector<StepResult>& list) {
+  Json out = Json::array();
+  for (const StepResult& s : list)
+    out.push_back({{"name", s.name},
+                   {"cycle", s.cycle},
+                   {"level", number(s.level)},
+                   {"start_seconds", double(s.start_ns) / 1e9},
+                   {"end_seconds", double(s.end_ns) / 1e9},
+                   {"completed", s.completed},
+                   {"connections_open", s.connections_open},
+                   {"connects_attempted", s.connects_attempted},
+                   {"connections_opened", s.connections_opened},
+                   {"closes_started", s.closes_started},
+                   {"opens_per_second", number(s.opens_per_second)},
+                   {"closes_per_second", number(s.closes_per_second)},
+                   {"errors", counts(s.errors)},
+                   {"errors_total", s.errors_total},
+                   {"dropped_by_server", s.dropped_by_server},
+                   {"messages_sent", s.messages_sent},
+                   {"messages_received", s.messages_received},
+                   {"handshake_seconds", latency_figures(s.handshake)},
+                   {"message_rtt_seconds", latency_figures(s.message_rtt)},
+                   {"server", {{"cpu_share", optional_number(s.server_cpu_share)},
+                               {"cpu_seconds_per_message", optional_number(s.server_cpu_per_message)},
+                               {"cpu_seconds_per_connection", optional_number(s.server_cpu_per_connection)},
+                               {"rss_bytes", optional_number(s.server_rss_bytes)},
+                               {"fds", optional_number(s.server_fds)}}},
+                   {"sustained", s.sustained},
+                   {"failures", s.failures},
+                   {"host_limited", s.host_limited}});
+  return out;
+}
+
+Json capacity(const RunReport& report) {
+  const RunSummary& s = *report.summary;
+  if (!s.capacity) return nullptr;
+  const CapacityResult& c = *s.capacity;
+  auto step_name = [&](const std::optional<size_t>& i) { return i ? Json(s.steps[*i].name) : Json(nullptr); };
+  Json search = nullptr;
+  if (const auto& spec = report.profile->capacity)
+    search = {{"start", spec->start},
+              {"factor", spec->factor},
+              {"max", optional_number(spec->max)},
+              {"step_duration_seconds", seconds(spec->step_duration)},
+              {"refine", spec->refine}};
+  return {{"method", c.method == CapacityMethod::search ? "search" : "steps"},
+          {"of", to_string(c.of)},
+          {"sustained", optional_number(c.sustained)},
+          {"sustained_step", step_name(c.sustained_step)},
+          {"failed", optional_number(c.failed)},
+          {"failed_step", step_name(c.failed_step)},
+          {"failed_because", c.failed_because},
+          {"resolution", optional_number(c.resolution)},
+          {"stop", c.stop ? Json(to_string(*c.stop)) : Json(nullptr)},
+          {"how", c.how},
+          {"further", c.further},
+          {"search", search}};
 }
 
 }  // namespace
 
 std::string render_report_json(const RunReport& report) {
   const RunSummary& s = *report.summary;
-  JsonWriter json;
-  json.begin_object();
-  json.key("schema_version").value(kReportSchemaVersion);
-  json.key("tool").begin_object().key("name").value("wsloadgen").key("version").value(WSLOADGEN_VERSION).end_object();
-  json.key("profile").begin_object().key("name").value(report.profile->name);
-  json.key("source_file").value(report.profile->source_file);
-  json.key("resolved").value(render_resolved_profile(*report.profile)).end_object();
-  json.key("target").value(s.target).key("workers").value(s.workers);
-  json.key("elapsed_seconds").value(seconds(s.elapsed)).key("cycles_completed").value(s.cycles_completed);
-  json.key("interrupted").value(s.interrupted).key("verdict").value(s.verdict).key("exit_code").value(report.exit_code);
-  write_totals(json, s.stats);
-  json.key("patterns");
-  write_patterns(json, s.stats);
-  json.key("generator_fds").begin_object().key("before").value(s.generator_fds_before);
-  json.key("after").value(s.generator_fds_after).end_object();
-  json.key("generator_connections_left").value(s.stats.connections_left);
-  json.key("checks").begin_array();
-  for (const CheckResult& c : report.checks)
-    json.begin_object().key("name").value(c.name).key("passed").value(c.passed).key("detail").value(c.detail).end_object();
-  json.end_array();
-  write_verdicts(json, report);
-  write_monitor(json, report);
-  write_load(json, report.load);
-  json.end_object();
-  return json.text() + "\n";
+  Json json;
+  json["schema_version"] = kReportSchemaVersion;
+  json["tool"] = {{"name", "wsloadgen"}, {"version", WSLOADGEN_VERSION}};
+  json["profile"] = {{"name", report.profile->name},
+                     {"source_file", report.profile->source_file},
+                     {"resolved", render_resolved_profile(*report.profile)}};
+  json["target"] = s.target;
+  json["workers"] = s.workers;
+  json["elapsed_seconds"] = seconds(s.elapsed);
+  json["cycles_completed"] = s.cycles_completed;
+  json["interrupted"] = s.interrupted;
+  json["verdict"] = s.verdict;
+  json["exit_code"] = report.exit_code;
+  add_totals(json, s.stats);
+  json["patterns"] = patterns(s.stats);
+  json["generator_fds"] = {{"before", s.generator_fds_before}, {"after", s.generator_fds_after}};
+  json["generator_connections_left"] = s.stats.connections_left;
+  Json checks = Json::array();
+  for (const CheckResult& c : report.checks) checks.push_back({{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+  json["checks"] = checks;
+  json["leak_verdict"] = verdicts(report);
+  json["monitor"] = monitor(report);
+  json["load"] = load(report.load);
+  json["steps"] = steps(s.steps);
+  json["capacity"] = capacity(report);
+  // Text the run saw (close reasons, names) that is not UTF-8 is written with U+FFFD rather than as invalid JSON.
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace wsl

@@ -26,7 +26,8 @@ struct RunReport {
   std::vector<ResourceSample> series;
   std::vector<LoadPoint> load;  // the generator's load on the monitor's time axis
   SampleWindow baseline;
-  std::vector<SampleWindow> settled;
+  std::vector<SampleWindow> settled;  // per block of load
+  std::vector<LoadBlock> blocks;      // what each settled window followed
   int exit_code = 0;
 };
 

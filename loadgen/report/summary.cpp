@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "report/steps_summary.hpp"
 #include "report/text_table.hpp"
 #include "vocabulary/human_units.hpp"
 
@@ -173,6 +174,7 @@ std::string render_summary(const RunSummary& s) {
   out += closes_table(s.stats);
   out += latency_table(s.stats);
   out += reclaim_stuck_line(s.stats);
+  out += steps_summary(s.steps, s.capacity);
   for (const auto& line : s.check_lines) out += line + "\n";
   out += "verdict: " + (s.verdict.empty() ? std::string("UNKNOWN") : s.verdict) + "\n";
   return out;

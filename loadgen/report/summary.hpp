@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "capacity/capacity_result.hpp"
 #include "profile/profile.hpp"
 #include "stats/run_stats.hpp"
 
@@ -20,6 +21,8 @@ struct RunSummary {
   RunStats stats;
   int generator_fds_before = -1;         // the generator's own open fds before the workers started
   int generator_fds_after = -1;          // ... and after they were torn down: equal when nothing leaked
+  std::vector<StepResult> steps;          // one per phase run (or search level), in order
+  std::optional<CapacityResult> capacity;  // the sustained level, once a step finished
   std::vector<std::string> check_lines;  // e.g. "PASS handshake error ratio 0.0000 <= 0.0010"; filled by others
   std::string verdict;                   // "PASS" / "FAIL" / "INTERRUPTED"
 };

@@ -38,7 +38,7 @@ Frame frame_for(const LineChart& chart) {
   if (lo > hi) lo = hi = 0;
   if (chart.y_from_zero) lo = std::min(lo, 0.0);
   Frame f;
-  f.x_ticks = nice_ticks(0, std::max(chart.t_end_s, 0.0), AxisUnit::seconds, 10);
+  f.x_ticks = nice_ticks(0, std::max(chart.t_end_s, 0.0), chart.x_unit, 10);
   f.y_ticks = nice_ticks(lo, hi, chart.y_unit, 4);
   f.x = {f.x_ticks.lo, f.x_ticks.hi, kLeft, kWidth - kRight};
   f.y = {f.y_ticks.lo, f.y_ticks.hi, kHeight - kBottom, kTop};
@@ -67,7 +67,7 @@ std::string axes(const LineChart& chart, const Frame& f) {
     out += "<line class=\"grid\"" + attr("x1", kLeft) + attr("x2", kWidth - kRight) + attr("y1", y) + attr("y2", y) + "/>";
     out += "<text class=\"tick y\"" + attr("x", kLeft - 6) + attr("y", y + 4) + ">" + html_escape(y_labels[i]) + "</text>\n";
   }
-  const auto x_labels = tick_labels(f.x_ticks, AxisUnit::seconds);
+  const auto x_labels = tick_labels(f.x_ticks, chart.x_unit);
   for (size_t i = 0; i < f.x_ticks.values.size(); ++i) {
     const double x = f.x(f.x_ticks.values[i]);
     out += "<line class=\"tick-mark\"" + attr("x1", x) + attr("x2", x) + attr("y1", kHeight - kBottom) +
@@ -80,7 +80,7 @@ std::string axes(const LineChart& chart, const Frame& f) {
   out += "<line class=\"axis\"" + attr("x1", kLeft) + attr("x2", kLeft) + attr("y1", kTop) +
          attr("y2", kHeight - kBottom) + "/>\n";
   out += "<text class=\"axis-title x\"" + attr("x", (kLeft + kWidth - kRight) / 2) + attr("y", kHeight - 4) +
-         ">time since the run started</text>\n";
+         ">" + html_escape(chart.x_title) + "</text>\n";
   out += "<text class=\"axis-title y\" transform=\"translate(14 " + num((kTop + kHeight - kBottom) / 2) +
          ") rotate(-90)\">" + html_escape(chart.y_title) + "</text>\n";
   return out;
@@ -91,7 +91,8 @@ std::string markers(const LineChart& chart, const Frame& f) {
   for (const ChartMarker& m : chart.markers) {
     const double x = f.x(m.at_s);
     out += "<line class=\"marker\"" + attr("x1", x) + attr("x2", x) + attr("y1", kTop) + attr("y2", kHeight - kBottom) + "/>";
-    out += "<text class=\"marker-label\"" + attr("x", x + 3) + attr("y", kTop - 6) + ">" + html_escape(m.label) + "</text>\n";
+    out += std::string("<text class=\"marker-label\"") + (m.label_before ? " text-anchor=\"end\"" : "") +
+           attr("x", m.label_before ? x - 3 : x + 3) + attr("y", kTop - 6) + ">" + html_escape(m.label) + "</text>\n";
   }
   return out;
 }

@@ -27,6 +27,7 @@ struct ChartShade {
 struct ChartMarker {
   double at_s = 0;
   std::string label;
+  bool label_before = false;  // the label ends at the line instead of starting there (two markers close together)
 };
 
 struct LineChart {
@@ -36,6 +37,9 @@ struct LineChart {
   AxisUnit y_unit = AxisUnit::count;
   bool y_from_zero = true;  // false for memory, where the change matters more than the distance from 0
   double t_end_s = 0;       // every chart of a report shares the axis 0..t_end_s, so they line up
+  // The x axis is time unless said otherwise (the capacity charts put the step's level there).
+  AxisUnit x_unit = AxisUnit::seconds;
+  std::string x_title = "time since the run started";
   std::vector<ChartSeries> series;
   std::vector<ChartShade> shades;
   std::vector<ChartMarker> markers;

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -180,14 +181,22 @@ int echo_protocol_callback(struct lws* wsi, enum lws_callback_reasons reason, vo
                            size_t len) {
   auto* slot = static_cast<SessionSlot*>(user);
   switch (reason) {
-    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-      adopt_offered_subprotocol(wsi, server_state(wsi));
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+      EchoServerState& state = server_state(wsi);
+      // max-connections: a server at its limit answers 503 instead of upgrading (lws then ends the transaction).
+      if (state.faults.max_connections && state.counters.open_connections >= *state.faults.max_connections) {
+        state.counters.upgrades_refused++;
+        return lws_return_http_status(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "at max-connections") ? -1 : 1;
+      }
+      adopt_offered_subprotocol(wsi, state);
       return 0;
+    }
     case LWS_CALLBACK_ESTABLISHED: {
       slot->session = new EchoSession();
       auto& counters = server_state(wsi).counters;
       counters.handshakes++;
       counters.open_connections++;
+      counters.peak_open_connections = std::max(counters.peak_open_connections, counters.open_connections);
       if (auto bytes = server_state(wsi).faults.leak_memory) leak_memory(*bytes, server_state(wsi));
       return 0;
     }

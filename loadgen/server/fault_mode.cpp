@@ -3,6 +3,7 @@
 
 #include "vocabulary/units.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -11,6 +12,7 @@ namespace {
 
 constexpr std::string_view kSlowClosePrefix = "slow-close=";
 constexpr std::string_view kLeakMemoryPrefix = "leak-memory=";
+constexpr std::string_view kMaxConnectionsPrefix = "max-connections=";
 
 // Reads `500ms`, `2s`, `1m`, `1h` (a whole number and a unit); the profile units are richer, but a
 // fault only ever needs a plain delay.
@@ -49,6 +51,17 @@ bool parse_one(const std::string& name, FaultModes* out, std::string* error) {
       return false;
     }
     out->leak_memory = *size.value;
+  } else if (name.starts_with(kMaxConnectionsPrefix)) {
+    const std::string_view digits = std::string_view(name).substr(kMaxConnectionsPrefix.size());
+    uint64_t limit = 0;
+    const bool whole = !digits.empty() && digits.size() <= 9 &&
+                       std::all_of(digits.begin(), digits.end(), [](char c) { return std::isdigit((unsigned char)c); });
+    if (whole) for (char c : digits) limit = limit * 10 + uint64_t(c - '0');
+    if (!whole || limit == 0) {
+      *error = "--fault " + name + ": expected a number of connections of at least 1 after max-connections=";
+      return false;
+    }
+    out->max_connections = limit;
   } else if (name == "slow-close") {
     *error = "--fault slow-close needs a duration, e.g. slow-close=2s";
     return false;
@@ -62,7 +75,8 @@ bool parse_one(const std::string& name, FaultModes* out, std::string* error) {
 }  // namespace
 
 std::string known_fault_names() {
-  return "no-close-reply, slow-close=DURATION, no-ping-timeout, leak-on-abort, leak-memory=SIZE";
+  return "no-close-reply, slow-close=DURATION, no-ping-timeout, leak-on-abort, leak-memory=SIZE, "
+         "max-connections=N";
 }
 
 bool parse_fault_modes(const std::vector<std::string>& names, FaultModes* out, std::string* error) {

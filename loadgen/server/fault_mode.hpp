@@ -17,6 +17,7 @@ struct FaultModes {
   bool no_ping_timeout = false;                         // never drop peers that stop answering pings
   bool leak_on_abort = false;                           // keep the fd and some memory of dropped peers
   std::optional<uint64_t> leak_memory;                  // keep this many bytes per connection, forever
+  std::optional<uint64_t> max_connections;              // refuse upgrades (503) while this many are open
 
   bool operator==(const FaultModes&) const = default;
 };

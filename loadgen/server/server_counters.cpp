@@ -16,7 +16,9 @@ std::string server_counters_json(const ServerCounters& counters) {
   json += "},\"closed_without_close_frame\":" + std::to_string(counters.closed_without_close_frame);
   json += ",\"close_replies_withheld\":" + std::to_string(counters.close_replies_withheld);
   json += ",\"close_replies_delayed\":" + std::to_string(counters.close_replies_delayed);
-  json += ",\"held_at_stop\":" + std::to_string(counters.held_at_stop) + '}';
+  json += ",\"held_at_stop\":" + std::to_string(counters.held_at_stop);
+  json += ",\"peak_open_connections\":" + std::to_string(counters.peak_open_connections);
+  json += ",\"upgrades_refused\":" + std::to_string(counters.upgrades_refused) + '}';
   return json;
 }
 

@@ -15,6 +15,8 @@ struct ServerCounters {
   std::map<int, std::uint64_t> close_codes;      // Close frames received, by code (1005: no code)
   std::uint64_t closed_without_close_frame = 0;  // connections that ended with no Close from the peer
   std::uint64_t open_connections = 0;            // established and not yet closed
+  std::uint64_t peak_open_connections = 0;       // the most open at once
+  std::uint64_t upgrades_refused = 0;            // max-connections: upgrades answered 503 at the limit
   std::uint64_t close_replies_withheld = 0;      // peer Closes never answered (no-close-reply)
   std::uint64_t close_replies_delayed = 0;       // peer Closes answered late (slow-close)
   std::uint64_t held_at_stop = 0;                // of those, peers still connected when the server stopped
@@ -22,7 +24,8 @@ struct ServerCounters {
 
 // One JSON object on one line, the shape `wsloadgen serve` prints at shutdown:
 // {"handshakes":N,"messages":N,"bytes":N,"close_codes":{"1000":N},"closed_without_close_frame":N,
-//  "close_replies_withheld":N,"close_replies_delayed":N,"held_at_stop":N}
+//  "close_replies_withheld":N,"close_replies_delayed":N,"held_at_stop":N,"peak_open_connections":N,
+//  "upgrades_refused":N}
 std::string server_counters_json(const ServerCounters& counters);
 
 }  // namespace wsl

@@ -39,6 +39,13 @@ uint64_t LatencyHistogram::bucket_upper_micros(int bucket) {
   return (uint64_t{1} << power) + ((sub + 1) << (power - kSubBits));
 }
 
+uint64_t LatencyHistogram::bucket_lower_micros(int bucket) {
+  if (bucket < static_cast<int>(kLinearLimit)) return static_cast<uint64_t>(bucket);
+  const int power = bucket >> kSubBits;
+  const uint64_t sub = static_cast<uint64_t>(bucket & ((1 << kSubBits) - 1));
+  return (uint64_t{1} << power) + (sub << (power - kSubBits));
+}
+
 void LatencyHistogram::record(Duration d) {
   // A negative latency can only come from clock adjustments; it counts as zero.
   const int64_t ns = std::max<int64_t>(d.count(), 0);
@@ -56,6 +63,28 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   max_ns_ = std::max(max_ns_, other.max_ns_);
   sum_ns_ = saturating_add(sum_ns_, other.sum_ns_);
   count_ += other.count_;
+}
+
+LatencyHistogram LatencyHistogram::since(const LatencyHistogram& earlier) const {
+  LatencyHistogram out;
+  if (count_ <= earlier.count_) return out;
+  int lowest = -1, highest = -1;
+  for (int i = 0; i < kBuckets; ++i) {
+    out.buckets_[i] = buckets_[i] - std::min(buckets_[i], earlier.buckets_[i]);
+    if (out.buckets_[i] == 0) continue;
+    if (lowest < 0) lowest = i;
+    highest = i;
+  }
+  out.count_ = count_ - earlier.count_;
+  out.sum_ns_ = std::max<int64_t>(sum_ns_ - earlier.sum_ns_, 0);
+  // A new extreme was recorded after the copy; otherwise the extreme of the new values lies in the outermost bucket.
+  out.max_ns_ = earlier.count_ == 0 || max_ns_ > earlier.max_ns_
+                    ? max_ns_
+                    : std::min<int64_t>(max_ns_, int64_t(bucket_upper_micros(std::max(highest, 0))) * 1000);
+  out.min_ns_ = earlier.count_ == 0 || min_ns_ < earlier.min_ns_
+                    ? min_ns_
+                    : std::max<int64_t>(min_ns_, int64_t(bucket_lower_micros(std::max(lowest, 0))) * 1000);
+  return out;
 }
 
 Duration LatencyHistogram::mean() const {

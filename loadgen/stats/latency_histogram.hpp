@@ -13,6 +13,9 @@ class LatencyHistogram {
  public:
   void record(Duration d);
   void merge(const LatencyHistogram& other);
+  // What was recorded after `earlier`, a copy of this histogram taken before: counts, sum and quantiles are exact;
+  // max and min are exact when they were recorded after the copy, else the bounds of the outermost buckets.
+  LatencyHistogram since(const LatencyHistogram& earlier) const;
 
   uint64_t count() const { return count_; }
   Duration max() const { return Duration(max_ns_); }
@@ -31,6 +34,7 @@ class LatencyHistogram {
   static constexpr int kBuckets = kPowers << kSubBits;
   static int bucket_of(uint64_t micros);
   static uint64_t bucket_upper_micros(int bucket);
+  static uint64_t bucket_lower_micros(int bucket);
 
   std::array<uint64_t, kBuckets> buckets_{};
   uint64_t count_ = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <regex>
 
 namespace wsl {
@@ -86,8 +87,27 @@ bool EmbeddedServerProcess::start(std::string* error) {
   return true;
 }
 
+std::optional<std::string> EmbeddedServerProcess::how_it_ended() {
+  if (pid_ > 0 && !ended_) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      ended_ = true;
+      if (WIFSIGNALED(status)) {
+        const int signal = WTERMSIG(status);
+        const char* name = ::sigabbrev_np(signal);
+        ending_ = "killed by signal " + std::to_string(signal) + (name ? std::string(" (SIG") + name + ")" : "");
+      } else {
+        ending_ = "exited with status " + std::to_string(WEXITSTATUS(status));
+      }
+    }
+  }
+  if (!ended_) return std::nullopt;
+  return ending_;
+}
+
 std::string EmbeddedServerProcess::stop() {
   std::string account;
+  if (pid_ > 0 && ended_) pid_ = -1;  // already reaped: its pid may belong to another process by now
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);
     std::string line;

@@ -1,6 +1,7 @@
 // Starts `wsloadgen serve` as a child process on a free loopback port, for profiles without target.url.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -21,6 +22,10 @@ class EmbeddedServerProcess {
   // (empty if it printed none).
   std::string stop();
 
+  // How the server ended, if it already has ("killed by signal 9 (SIGKILL)", "exited with status 1"); nullopt
+  // while it runs. The process is reaped here, so stop() then has nothing left to stop.
+  std::optional<std::string> how_it_ended();
+
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   std::string url() const;
@@ -30,6 +35,8 @@ class EmbeddedServerProcess {
   int stdout_fd_ = -1;
   int port_ = 0;
   std::string pending_output_;
+  bool ended_ = false;  // reaped by how_it_ended()
+  std::string ending_;
 };
 
 }  // namespace wsl

@@ -1,4 +1,4 @@
-// The per-kind leak rules: counts against fd_delta_max, CLOSE_WAIT, memory delta and slope, scraped series.
+// The per-kind leak rules: counts against their limit (per pattern when attributed), CLOSE_WAIT, scraped series.
 #include "verdict/leak_rules.hpp"
 
 #include <cmath>
@@ -14,26 +14,15 @@ constexpr double kNoLimit = std::numeric_limits<double>::quiet_NaN();
 std::string amount(const ResourceFacts& f, double v) { return format_amount(f.unit, v); }
 std::string change(const ResourceFacts& f, double v) { return format_change(f.unit, v); }
 
-// "412 after settle vs 12 baseline: +400"
-std::string comparison(const ResourceFacts& f) {
-  return amount(f, f.after) + " after settle vs " + amount(f, f.baseline) + " baseline: " + change(f, f.delta);
-}
-
 bool trend_bounded(const ResourceFacts& f) { return f.trend && f.trend->bounded(); }
 
 // Rising with 97.5% one-sided confidence, and above the baseline: the trend is clearly positive.
 bool clearly_rising(const ResourceFacts& f) { return trend_bounded(f) && f.trend->low > 0 && f.delta > 0; }
 
-// "+1.00MiB/cycle over 5 cycles (95% CI +512KiB..+1.50MiB)", or why there is no interval; "" with one cycle.
-std::string trend_text(const ResourceFacts& f) {
-  if (!f.trend) return "";
-  std::string text = change(f, f.trend->slope) + "/cycle over " + std::to_string(f.cycles) + " cycles";
-  if (f.trend->bounded()) {
-    const int percent = int(std::lround(f.trend->confidence * 100));
-    return text + " (" + std::to_string(percent) + "% CI " + change(f, f.trend->low) + ".." +
-           change(f, f.trend->high) + ")";
-  }
-  return text + " (too few for an interval, needs " + std::to_string(kMinTrendCycles) + ")";
+bool attributed(const ResourceFacts& f) {
+  for (const LoadBlock& b : f.blocks)
+    if (b.group != "all") return true;
+  return false;
 }
 
 std::string with_trend(std::string text, const ResourceFacts& f) {
@@ -48,53 +37,71 @@ void decide(ResourceVerdict& out, Verdict verdict, double limit, const char* lim
   out.reason = std::move(reason);
 }
 
-void fd_count_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict& out) {
-  const double limit = double(check.fd_delta_max);
-  const std::string limit_text = " fd_delta_max " + amount(f, limit);
-  if (f.delta > limit) {
-    return decide(out, Verdict::leak, limit, "fd_delta_max", with_trend(comparison(f) + " >" + limit_text, f));
+// Each pattern's share of a count: the level changes over its blocks, every block included (counts have no
+// warm-up), each against the level before it (the baseline before the first block). A share above the limit is
+// that pattern's LEAK only when the resource leaked as a whole: what a later block gave back was held for longer
+// than a settle, not kept.
+std::vector<PatternShare> count_shares(const ResourceFacts& f, double limit, const char* limit_name, bool leaked) {
+  std::vector<PatternShare> shares;
+  std::optional<double> previous = f.baseline;
+  for (std::size_t i = 0; i < f.levels.size(); ++i) {
+    const std::optional<double> level = f.levels[i];
+    if (level && previous) {
+      PatternShare* share = nullptr;
+      for (PatternShare& s : shares)
+        if (s.pattern == f.blocks[i].group) share = &s;
+      if (!share) {
+        share = &shares.emplace_back();
+        share->pattern = f.blocks[i].group;
+      }
+      share->change += *level - *previous;
+      share->connections += f.blocks[i].connections_closed;
+    }
+    previous = level;
   }
-  if (clearly_rising(f)) {
-    return decide(out, Verdict::inconclusive, limit, "fd_delta_max",
-                  comparison(f) + " <=" + limit_text + ", but rising " + trend_text(f));
+  for (PatternShare& s : shares) {
+    if (s.connections > 0) s.per_connection = s.change / s.connections;
+    const bool above = s.change > limit;
+    s.verdict = above && leaked ? Verdict::leak : Verdict::pass;
+    s.reason = change(f, s.change) + " over its blocks" +
+               (s.per_connection ? " (" + change(f, *s.per_connection) + " per connection)" : "") +
+               (above ? " > " : " <= ") + limit_name + " " + amount(f, limit) +
+               (above && !leaked ? ", given back during later blocks" : "");
   }
-  decide(out, Verdict::pass, limit, "fd_delta_max", with_trend(comparison(f) + " <=" + limit_text, f));
+  return shares;
 }
 
-void close_wait_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict& out) {
-  const double limit = double(check.close_wait_max);
+// "; by pattern: rst +400 (LEAK), clean +0"
+std::string shares_text(const ResourceFacts& f, const std::vector<PatternShare>& shares) {
+  std::string text;
+  for (const PatternShare& s : shares) {
+    text += (text.empty() ? "; by pattern: " : ", ") + s.pattern + " " + change(f, s.change);
+    if (s.verdict == Verdict::leak) text += " (LEAK)";
+  }
+  return text;
+}
+
+// Counts judged against a limit on their delta from the pre-load baseline: fds and the like, and CLOSE_WAIT.
+void count_rule(const ResourceFacts& f, double limit, const char* limit_name, ResourceVerdict& out) {
   const bool leaked = f.delta > limit;
-  decide(out, leaked ? Verdict::leak : Verdict::pass, limit, "close_wait_max",
-         amount(f, f.after) + " stuck in CLOSE_WAIT after settle (baseline " + amount(f, f.baseline) + "): " +
-             change(f, f.delta) + (leaked ? " > " : " <= ") + "close_wait_max " + amount(f, limit));
-}
-
-void memory_rule(const ResourceFacts& f, const LeakCheck& check, ResourceVerdict& out) {
-  const double delta_limit = double(check.rss_delta_max);
-  const double slope_limit = check.rss_slope_max;
-  const std::string delta_check = std::string(f.delta > delta_limit ? " > " : " <= ") + "rss_delta_max " +
-                                  amount(f, delta_limit);
-  const std::string delta_text = comparison(f) + delta_check;
-  const std::string delta_aside = change(f, f.delta) + " since baseline" + delta_check;
-  if (f.delta > delta_limit) {
-    return decide(out, Verdict::leak, delta_limit, "rss_delta_max", with_trend(delta_text, f));
+  if (attributed(f)) out.by_pattern = count_shares(f, limit, limit_name, leaked);
+  double closed = 0;
+  for (const LoadBlock& b : f.blocks) closed += b.connections_closed;
+  if (closed > 0) out.per_connection = f.delta / closed;
+  const std::string shares = shares_text(f, out.by_pattern);
+  const std::string limit_text = std::string(" ") + limit_name + " " + amount(f, limit);
+  if (f.kind == ResourceKind::close_wait) {
+    return decide(out, leaked ? Verdict::leak : Verdict::pass, limit, limit_name,
+                  amount(f, f.after) + " stuck in CLOSE_WAIT after settle (baseline " + amount(f, f.baseline) +
+                      "): " + change(f, f.delta) + (leaked ? " >" : " <=") + limit_text + shares);
   }
-  if (!trend_bounded(f)) {
-    const std::string text = with_trend(delta_text, f);
-    return decide(out, Verdict::pass, delta_limit, "rss_delta_max", f.trend ? text + ", decided on delta only" : text);
+  if (leaked)
+    return decide(out, Verdict::leak, limit, limit_name, with_trend(comparison(f) + " >" + limit_text, f) + shares);
+  if (clearly_rising(f)) {
+    return decide(out, Verdict::inconclusive, limit, limit_name,
+                  comparison(f) + " <=" + limit_text + ", but rising " + trend_text(f) + shares);
   }
-
-  const std::string slope_limit_text = "rss_slope_max " + amount(f, slope_limit) + "/cycle";
-  if (f.trend->low > slope_limit) {
-    return decide(out, Verdict::leak, slope_limit, "rss_slope_max",
-                  "rising " + trend_text(f) + " > " + slope_limit_text + "; " + delta_aside);
-  }
-  if (f.trend->high < slope_limit) {
-    return decide(out, Verdict::pass, slope_limit, "rss_slope_max",
-                  delta_text + "; trend " + trend_text(f) + " < " + slope_limit_text);
-  }
-  decide(out, Verdict::inconclusive, slope_limit, "rss_slope_max",
-         "trend " + trend_text(f) + " includes " + slope_limit_text + ", more cycles would decide; " + delta_aside);
+  decide(out, Verdict::pass, limit, limit_name, with_trend(comparison(f) + " <=" + limit_text, f) + shares);
 }
 
 void kernel_timed_rule(const ResourceFacts& f, ResourceVerdict& out) {
@@ -116,12 +123,29 @@ void gauge_rule(const ResourceFacts& f, ResourceVerdict& out) {
 
 }  // namespace
 
+std::string comparison(const ResourceFacts& f) {
+  return amount(f, f.after) + " after settle vs " + amount(f, f.baseline) + " baseline: " + change(f, f.delta);
+}
+
+std::string trend_text(const ResourceFacts& f) {
+  if (!f.trend) return "";
+  const char* step = attributed(f) ? "block" : "cycle";
+  std::string text = change(f, f.trend->slope) + "/" + step + " over " + std::to_string(f.trend->points) + " " +
+                     step + "s";
+  if (f.trend->bounded()) {
+    const int percent = int(std::lround(f.trend->confidence * 100));
+    return text + " (" + std::to_string(percent) + "% CI " + change(f, f.trend->low) + ".." +
+           change(f, f.trend->high) + ")";
+  }
+  return text + " (too few for an interval, needs " + std::to_string(kMinTrendCycles) + ")";
+}
+
 void apply_leak_rule(const ResourceFacts& facts, const LeakCheck& check, ResourceVerdict& out) {
   switch (facts.kind) {
     case ResourceKind::fd_count:
-      return fd_count_rule(facts, check, out);
+      return count_rule(facts, double(check.fd_delta_max), "fd_delta_max", out);
     case ResourceKind::close_wait:
-      return close_wait_rule(facts, check, out);
+      return count_rule(facts, double(check.close_wait_max), "close_wait_max", out);
     case ResourceKind::memory_bytes:
       return memory_rule(facts, check, out);
     case ResourceKind::kernel_timed:

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "profile/profile.hpp"
 #include "verdict/leak_verdict.hpp"
@@ -18,11 +20,20 @@ struct ResourceFacts {
   double baseline = 0;
   double after = 0;
   double delta = 0;
-  std::size_t cycles = 0;              // cycles that had post-settle samples
-  std::optional<SlopeEstimate> trend;  // with 2+ such cycles
+  std::vector<std::optional<double>> levels;  // per block, its settled level; nullopt with too few samples
+  std::span<const LoadBlock> blocks;          // as many as levels
+  std::optional<SlopeEstimate> trend;         // of the block levels, with 2+ blocks that have one
 };
 
-// Sets verdict, limit, limit_name and reason on `out` following the rule for facts.kind.
+// Sets verdict, limit, limit_name, reason and the kind's figures on `out` following the rule for facts.kind.
 void apply_leak_rule(const ResourceFacts& facts, const LeakCheck& check, ResourceVerdict& out);
+
+// The memory rule (memory_rule.cpp): warm-up, the gross bound, the rate per connection, per pattern.
+void memory_rule(const ResourceFacts& facts, const LeakCheck& check, ResourceVerdict& out);
+
+// Shared wording: "412 after settle vs 12 baseline: +400".
+std::string comparison(const ResourceFacts& f);
+// "+1.00MiB/block over 5 blocks (95% CI +512KiB..+1.50MiB)", or why there is no interval; "" with one block.
+std::string trend_text(const ResourceFacts& f);
 
 }  // namespace wsl

@@ -36,19 +36,27 @@ std::string plain_number(double value) {
   return buf;
 }
 
+// Scraped gauges that count things a server must give back, judged like fds: goroutines, threads, handles, ...
+bool names_a_count(std::string_view metric) {
+  for (std::string_view part : {"goroutines", "threads", "handles", "timers", "tasks", "open_fds", "sockets", "connections"})
+    if (contains(metric, part)) return true;
+  return false;
+}
+
 }  // namespace
 
 ResourceKind classify_resource(std::string_view name) {
   const std::string_view metric = metric_name(name);
   if (metric == "sockets.close_wait") return ResourceKind::close_wait;
-  if (metric == "fds" || metric == "sockets" || metric == "sockets.established" || contains(metric, "open_fds")) {
+  if (metric == "fds" || metric == "sockets" || metric == "sockets.established" || metric == "threads")
     return ResourceKind::fd_count;
-  }
   if (metric.rfind("sockets.", 0) == 0) return ResourceKind::kernel_timed;
   if (metric == "rss" || contains(metric, "resident_memory")) return ResourceKind::memory_bytes;
   for (std::string_view suffix : {"_total", "_count", "_sum", "_bucket", "_created"}) {
     if (ends_with(metric, suffix)) return ResourceKind::counter;
   }
+  if (ends_with(metric, "_bytes")) return ResourceKind::memory_bytes;
+  if (names_a_count(metric)) return ResourceKind::fd_count;
   return ResourceKind::gauge;
 }
 

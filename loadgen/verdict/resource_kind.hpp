@@ -7,12 +7,13 @@
 namespace wsl {
 
 enum class ResourceKind {
-  fd_count,      // "fds", "sockets", "sockets.established", "*open_fds*": fd_delta_max
+  fd_count,      // counts a server must give back: "fds", "sockets", "sockets.established", "threads", and scraped
+                 // gauges naming goroutines, threads, handles, timers, tasks, open_fds, sockets or connections: fd_delta_max
   close_wait,    // "sockets.close_wait": close_wait_max, always reported with its count
-  memory_bytes,  // "rss", "*resident_memory*": rss_delta_max and rss_slope_max
+  memory_bytes,  // "rss", "*resident_memory*", other scraped *_bytes gauges (heaps): warm-up, rate per connection
   kernel_timed,  // other "sockets.<state>" (time_wait, fin_wait2, …): the kernel reaps them on its own timers
   counter,       // a scraped series named like a Prometheus counter (_total, _count, _sum, _bucket, _created)
-  gauge,         // any other scraped series: no configured limit, judged on its trend only
+  gauge,         // any other scraped gauge: no configured limit, judged on its trend only
 };
 
 ResourceKind classify_resource(std::string_view name);

@@ -1,4 +1,4 @@
-// The run's pass/fail checks on what the generator measured (checks.handshake_*), as plain values.
+// The run's pass/fail checks besides the leak verdict (checks.handshake_*, dropped_by_server, the server alive).
 #include "verdict/threshold_checks.hpp"
 
 #include <cstdio>
@@ -34,7 +34,25 @@ std::vector<CheckResult> evaluate_threshold_checks(const Checks& checks, const R
     results.push_back({"handshake_p99", ok,
                        human_duration(p99) + (ok ? " <= max " : " > max ") + human_duration(checks.handshake_p99_max)});
   }
+  results.push_back(dropped_by_server_check(checks, stats));
   return results;
+}
+
+CheckResult dropped_by_server_check(const Checks& checks, const RunStats& stats) {
+  // Code 0: the server ended TCP with no Close frame. A Close frame with a code is a deliberate close.
+  const auto it = stats.server_close_codes.find(0);
+  const uint64_t dropped = it == stats.server_close_codes.end() ? 0 : it->second;
+  const bool ok = dropped <= checks.dropped_by_server_max;
+  std::string detail = std::to_string(dropped) + " open connections ended by the server without a Close frame" +
+                       (ok ? " <= max " : " > max ") + std::to_string(checks.dropped_by_server_max);
+  if (const uint64_t with_frame = stats.dropped_by_server - dropped; with_frame > 0)
+    detail += " (" + std::to_string(with_frame) + " more closed by the server with a Close frame, not counted)";
+  return {"dropped_by_server", ok, detail};
+}
+
+CheckResult server_alive_check(const std::optional<std::string>& lost) {
+  if (lost) return {"server", false, *lost};
+  return {"server", true, "the monitored server ran until the end"};
 }
 
 }  // namespace wsl

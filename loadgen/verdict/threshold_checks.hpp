@@ -1,6 +1,7 @@
-// The run's pass/fail checks on what the generator measured (checks.handshake_*), as plain values.
+// The run's pass/fail checks besides the leak verdict (checks.handshake_*, dropped_by_server, the server alive).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ struct CheckResult {
   std::string line() const;  // "PASS handshake_error_ratio: ..." for the summary
 };
 
+// handshake_error_ratio, handshake_p99 and dropped_by_server.
 std::vector<CheckResult> evaluate_threshold_checks(const Checks& checks, const RunStats& stats);
+
+// Open connections the server ended without a Close frame, against checks.dropped_by_server_max: a crash or a
+// server that drops peers. Held patterns expect the server to end their connections and are not counted.
+CheckResult dropped_by_server_check(const Checks& checks, const RunStats& stats);
+
+// A monitored server process that exited or was replaced during the run fails it; `lost` says when and how.
+CheckResult server_alive_check(const std::optional<std::string>& lost);
 
 }  // namespace wsl

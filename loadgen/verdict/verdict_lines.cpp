@@ -1,6 +1,8 @@
 // Summary lines for the leak verdict; the numbers and units are already in each verdict's reason.
 #include "verdict/verdict_lines.hpp"
 
+#include <algorithm>
+
 namespace wsl {
 
 namespace {
@@ -47,6 +49,35 @@ std::vector<std::string> verdict_lines(std::span<const ResourceVerdict> verdicts
     for (const ResourceVerdict& v : verdicts) {
       if (severity_rank(v.verdict) == rank) lines.push_back(verdict_line(v));
     }
+  }
+  return lines;
+}
+
+std::vector<std::string> pattern_lines(std::span<const ResourceVerdict> verdicts) {
+  std::vector<std::string> patterns;
+  for (const ResourceVerdict& v : verdicts)
+    for (const PatternShare& s : v.by_pattern)
+      if (std::find(patterns.begin(), patterns.end(), s.pattern) == patterns.end()) patterns.push_back(s.pattern);
+  std::vector<std::string> lines;
+  for (const std::string& pattern : patterns) {
+    Verdict worst = Verdict::pass;
+    double closed = 0;
+    std::string figures;
+    for (const ResourceVerdict& v : verdicts) {
+      for (const PatternShare& s : v.by_pattern) {
+        if (s.pattern != pattern) continue;
+        worst = worse(worst, s.verdict);
+        closed = std::max(closed, s.connections);
+        const bool headline = v.resource == "fds" || v.resource == "sockets" || v.resource == "sockets.close_wait" ||
+                              v.resource == "rss" || v.resource.rfind("scrape:", 0) == 0;
+        if ((!headline && s.verdict == Verdict::pass) || !s.per_connection) continue;
+        figures += (figures.empty() ? "" : ", ") + v.resource + " " + format_change(v.unit, *s.per_connection);
+        if (s.low) figures += " (95% CI " + format_change(v.unit, *s.low) + ".." + format_change(v.unit, *s.high) + ")";
+        if (s.verdict != Verdict::pass) figures += std::string(" ") + to_string(s.verdict);
+      }
+    }
+    lines.push_back("by pattern " + pattern + " (" + format_amount(AmountUnit::count, closed) + " closed): " + figures +
+                    " per connection: " + to_string(worst));
   }
   return lines;
 }

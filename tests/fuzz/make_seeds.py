@@ -78,7 +78,7 @@ PROMETHEUS_TEXT = {
 def profile_seeds():
     seeds = {}
     profiles = os.path.join(HERE, "..", "..", "profiles")
-    for name in ("smoke", "churn", "abrupt-drops"):
+    for name in ("smoke", "churn", "abrupt-drops", "capacity"):
         with open(os.path.join(profiles, name + ".yaml"), "rb") as f:
             seeds[name] = f.read()
     seeds["env_and_overrides"] = (

@@ -118,13 +118,16 @@ class InvalidClose(CloseRunCase):
 
         def check(conn):
             closes = close_frames(conn)
-            self.assertGreaterEqual(len(closes), 1, "a Close frame was sent")
+            self.assertEqual(len(closes), 1, "exactly one Close frame")
             close = closes[0]
+            self.assertIs(conn["frames"][-1], close, "no frame after the Close frame")
             self.assertIn(close["close_code"], self.REASON_LENGTH_BY_CODE)
             self.assertEqual(len(bytes.fromhex(close["reason_hex"])), self.REASON_LENGTH_BY_CODE[close["close_code"]])
             self.assertEqual(close["length"], 2 + self.REASON_LENGTH_BY_CODE[close["close_code"]])
             self.assertTrue(close["masked"])
             self.assertEqual([s["close_code"] for s in server_closes(conn)], [1002], "the oracle answered 1002")
+            # The oracle closes TCP after its answer; the client follows with its FIN.
+            self.assertEqual((conn["closed_first"], conn["tcp_end"]), ("server", "fin"))
         self.for_each(conns, check)
         seen = collections.Counter(close_frames(c)[0]["close_code"] for c in conns if close_frames(c))
         self.assertEqual(set(seen), set(self.REASON_LENGTH_BY_CODE), seen)

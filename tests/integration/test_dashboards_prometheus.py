@@ -158,7 +158,7 @@ class DashboardFiles(unittest.TestCase):
             "wsloadgen_connect_errors_total", "wsloadgen_handshake_duration_seconds", "wsloadgen_message_rtt_seconds",
             "wsloadgen_close_handshake_duration_seconds", "wsloadgen_server_reclaim_seconds",
             "wsloadgen_target_open_fds", "wsloadgen_target_sockets", "wsloadgen_target_resident_memory_bytes",
-            "wsloadgen_leak_verdict"}, overview)
+            "wsloadgen_leak_verdict", "wsloadgen_capacity_sustained_connections", "wsloadgen_step_sustained"}, overview)
         self.assertLessEqual({
             "wsloadgen_active_connections", "wsloadgen_target_open_fds", "wsloadgen_target_owned_sockets",
             "wsloadgen_target_resident_memory_bytes", "wsloadgen_leak_delta", "wsloadgen_leak_baseline",

@@ -6,6 +6,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from harness import TempDirTestCase, WireOracle, run_wsloadgen, write_profile  # noqa: E402
+from summary_parser import close_rows  # noqa: E402
+from wire_assertions import binomial_bound  # noqa: E402
 
 HOLD = 3.0
 PROFILE = f"""
@@ -46,8 +48,11 @@ class HeldPatternsAtScale(TempDirTestCase):
         self.assertEqual(len(conns), 2000)
         timed = [c for c in conns if close_frames(c)]
         stalled = [c for c in conns if not close_frames(c)]
-        self.assertGreater(len(timed), 800)
-        self.assertGreater(len(stalled), 800)
+        # Two equal weights over 2000 connections: each within 4 sigma of 1000, and exactly the generator's draw.
+        low, high = binomial_bound(2000, 0.5)
+        self.assertTrue(low <= len(timed) <= high and low <= len(stalled) <= high, (len(timed), len(stalled)))
+        rows = close_rows(r.stdout)
+        self.assertEqual((len(timed), len(stalled)), (rows["close_timeout"]["started"], rows["stall"]["started"]), r)
         for c in conns:
             self.assertEqual(c["tcp_end"], "rst", c)
         # close_timeout: the RST comes `hold` after its Close frame.

@@ -16,9 +16,11 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from harness import TempDirTestCase, WireOracle, run_wsloadgen_measured, write_profile  # noqa: E402
-from wire_assertions import OP_CLOSE, describe, without_preflight  # noqa: E402
+from wire_assertions import OP_CLOSE, describe, within, without_preflight  # noqa: E402
 
 CONNECTIONS = 4
+CLOSE_TIMEOUT = 1.0           # the profile's close.timeout, seconds
+HANDSHAKE_TIMEOUT = 1.0       # and its target.handshake_timeout
 RUN_BOUND_SECONDS = 15        # handshake_timeout 1 s, hold 300 ms, close.timeout 1 s, settle 200 ms, + start-up
 PEAK_RSS_BOUND_KIB = 96 * 1024  # far below the 1 GiB a frame announces, or what an unread flood would pile up
 
@@ -26,13 +28,13 @@ PROFILE = f"""
 name: hostile
 seed: 5
 workers: 1
-target: {{connect_timeout: 2s, handshake_timeout: 1s}}
+target: {{connect_timeout: 2s, handshake_timeout: {HANDSHAKE_TIMEOUT:g}s}}
 phases:
   - {{name: open, connections: {CONNECTIONS}}}
   - {{name: hold, duration: 300ms}}
   - {{name: drain, close: all}}
 close:
-  timeout: 1s
+  timeout: {CLOSE_TIMEOUT:g}s
   mix: [{{pattern: clean, code: 1000, reason: bye}}]
 monitor: {{pid: none, interval: 200ms}}
 checks: {{leak: {{settle: 200ms}}}}
@@ -66,20 +68,38 @@ class HostileServers(TempDirTestCase):
 
     # ---------------------------------------------------------------- what the server saw
 
-    def assert_client_left_quietly(self, conn):
-        """The client sent its request, nothing after it, and ended TCP itself."""
+    def assert_client_left_quietly(self, conn, after=None):
+        """The client sent its request, nothing after it, and ended TCP itself with a FIN (it read the whole
+        answer, so no unread byte turns its close into an RST): `after` seconds from the connect (the
+        handshake timeout), or at once when the answer was wrong."""
         self.assertTrue(conn["request_complete"], describe(conn))
         self.assertEqual(conn["frames"], [], "nothing may follow a refused handshake: " + describe(conn))
-        self.assertEqual(conn["closed_first"], "client", describe(conn))
-        self.assertIn(conn["tcp_end"], ("fin", "rst"), describe(conn))
+        self.assertEqual((conn["closed_first"], conn["tcp_end"]), ("client", "fin"), describe(conn))
+        if after is None:
+            self.assertLess(conn["tcp_end_t"], 0.5, "left at once: " + describe(conn))
+        else:
+            self.assertTrue(within(conn["tcp_end_t"], after), f"left after {after}s: " + describe(conn))
 
-    def assert_one_close_then_tcp_end(self, conn, code):
-        """One masked Close of `code` from the client, nothing after it, then TCP ended (RFC 6455 §7.1.7 for a
-        violation: answer it with a Close, then close the connection)."""
+    def assert_one_close(self, conn, code):
+        """One masked Close of `code` from the client, and nothing after it."""
         closes = [f for f in conn["frames"] if f["opcode"] == OP_CLOSE]
         self.assertEqual([(f["close_code"], f["masked"]) for f in closes], [(code, True)], describe(conn))
         self.assertIs(conn["frames"][-1], closes[0], "nothing after the Close: " + describe(conn))
-        self.assertIn(conn["tcp_end"], ("fin", "rst", "server_closed"), describe(conn))
+
+    def assert_one_close_then_the_servers_fin(self, conn, code):
+        """RFC 6455 §7.1.7 for a violation: the client answers it with a Close; this server (like the oracle)
+        replies and closes TCP first, and the client follows with its own FIN (§7.1.1), never an RST."""
+        self.assert_one_close(conn, code)
+        self.assertEqual((conn["closed_first"], conn["tcp_end"]), ("server", "fin"), describe(conn))
+
+    def assert_one_close_then_gave_up(self, conn, code):
+        """A server that keeps streaming never answers the Close: the client ends TCP itself once close.timeout
+        (1 s) has passed. FIN or RST: an RST when unread bytes of the stream are left in its receive buffer."""
+        self.assert_one_close(conn, code)
+        self.assertEqual(conn["closed_first"], "client", describe(conn))
+        self.assertIn(conn["tcp_end"], ("fin", "rst"), describe(conn))
+        waited = conn["tcp_end_t"] - conn["client_close_t"]
+        self.assertTrue(within(waited, CLOSE_TIMEOUT), f"TCP ended {waited:.3f}s after the Close: {describe(conn)}")
 
     def assert_errors(self, report, errors=None, protocol_errors=None):
         connections = report["connections"]
@@ -103,7 +123,7 @@ class HostileServers(TempDirTestCase):
         report, conns = self.run_against("silent", exit_code=1)
         self.assert_errors(report, errors={"handshake_timeout": CONNECTIONS})
         for conn in conns:
-            self.assert_client_left_quietly(conn)
+            self.assert_client_left_quietly(conn, after=HANDSHAKE_TIMEOUT)
 
     def test_status_other_than_101(self):
         for status in (200, 403, 500):
@@ -136,22 +156,26 @@ class HostileServers(TempDirTestCase):
                 self.assert_errors(report, protocol_errors={reason: CONNECTIONS})
                 self.assertEqual(report["connections"]["opened"], CONNECTIONS)
                 for conn in conns:
-                    self.assert_one_close_then_tcp_end(conn, 1002)
+                    self.assert_one_close_then_the_servers_fin(conn, 1002)
 
     def test_gibibyte_length_header_is_refused_without_buffering(self):
         report, conns = self.run_against("huge-length", exit_code=0)
         self.assert_errors(report, protocol_errors={"message_too_large": CONNECTIONS})
         for conn in conns:
-            self.assert_one_close_then_tcp_end(conn, 1009)
             # The server kept streaming the announced payload; the client gave up on it (close.timeout).
-            self.assertEqual(conn["closed_first"], "client", describe(conn))
+            self.assert_one_close_then_gave_up(conn, 1009)
             self.assertGreater(conn["streamed_bytes"], 0, describe(conn))
         self.assert_peak_rss_bounded()
 
     def test_server_that_closes_in_the_middle_of_a_frame(self):
-        report, conns = self.run_against("truncated-frame", exit_code=0)
+        # Each connection is dropped by the server without a Close frame: that fails the run (dropped_by_server).
+        report, conns = self.run_against("truncated-frame", exit_code=1)
         self.assert_errors(report, protocol_errors={"truncated_frame": CONNECTIONS})
         self.assertEqual(report["connections"]["server_close_codes"], {"0": CONNECTIONS})
+        dropped = {c["name"]: c for c in report["checks"]}["dropped_by_server"]
+        self.assertFalse(dropped["passed"], dropped)
+        self.assertTrue(dropped["detail"].startswith(f"{CONNECTIONS} open connections ended by the server without a "
+                                                     "Close frame > max 0"), dropped)
         for conn in conns:
             self.assertEqual(conn["frames"], [], "no Close after TCP is gone: " + describe(conn))
             self.assertEqual(conn["closed_first"], "server", describe(conn))
@@ -164,8 +188,7 @@ class HostileServers(TempDirTestCase):
         clean = report["patterns"]["clean"]
         self.assertEqual(clean["outcomes"]["timed_out"], CONNECTIONS, "the flooding server never answered Close")
         for conn in conns:
-            self.assert_one_close_then_tcp_end(conn, 1000)  # the drain's own clean close, then it gave up
-            self.assertEqual(conn["closed_first"], "client", describe(conn))
+            self.assert_one_close_then_gave_up(conn, 1000)  # the drain's own clean close, then it gave up
             self.assertGreater(conn["streamed_bytes"], 1 << 20, describe(conn))
         self.assert_peak_rss_bounded()
 

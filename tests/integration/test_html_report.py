@@ -48,6 +48,8 @@ checks:
 """
 
 CHART_IDS = ["chart-connections", "chart-rates", "chart-fds", "chart-sockets", "chart-rss"]
+# Latency and errors against each step's level, in the "Steps and capacity" section.
+KNEE_IDS = ["chart-knee-latency", "chart-knee-errors"]
 
 # What the browser made of the page, gathered in one evaluation.
 PAGE_FACTS = """(() => {
@@ -69,7 +71,11 @@ PAGE_FACTS = """(() => {
   }
   const banner = document.getElementById('verdict');
   const pre = document.querySelector('#profile pre');
+  const step_rows = [...document.querySelectorAll('#steps table.steps tr')].slice(1);
+  const sustained = document.getElementById('capacity-sustained');
   return {charts,
+          steps: step_rows.map(r => [...r.cells].map(c => c.textContent)),
+          capacity_sustained: sustained ? sustained.textContent : null,
           verdict: banner ? banner.dataset.verdict : null,
           verdict_word: banner ? banner.querySelector('.verdict-word').textContent : null,
           banner_top: banner ? banner.getBoundingClientRect().top : null,
@@ -77,7 +83,7 @@ PAGE_FACTS = """(() => {
           profile_text: pre ? pre.textContent : '', profile_elements: pre ? pre.children.length : -1,
           resources: performance.getEntriesByType('resource').map(e => e.name),
           navigation: performance.getEntriesByType('navigation').map(e => e.name)};
-})()""" % json.dumps(CHART_IDS)
+})()""" % json.dumps(CHART_IDS + KNEE_IDS)
 
 
 def png_size(data):
@@ -206,6 +212,23 @@ class HtmlReport(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(png)
         print(f"screenshot of report.html: {path}", file=sys.stderr)
+
+    def test_the_steps_section_shows_every_step_and_the_knee_charts(self):
+        browser, url, facts = self.load_in_chromium(self.out)
+        report = self.report()
+        # One row per step of report.json, in order: three phases in each of two cycles.
+        self.assertEqual([(row[0], row[1]) for row in facts["steps"]],
+                         [(s["name"], str(s["cycle"])) for s in report["steps"]])
+        self.assertEqual([s["name"] for s in report["steps"]], ["ramp", "churn", "drain"] * 2)
+        self.assertEqual(facts["capacity_sustained"], "%g" % report["capacity"]["sustained"])
+        for chart_id in KNEE_IDS:
+            chart = facts["charts"][chart_id]
+            self.assertIsNotNone(chart, chart_id)
+            self.assertTrue(chart["shapes"], f"{chart_id} has no data drawn")
+            self.assertIn("sustained", chart["markers"], chart_id)
+            self.assertEqual(chart["phase_rects"], 0, "the level axis has no phases to shade")
+            self.assertGreaterEqual(len(chart["x_ticks"]), 3, chart_id)
+        self.assertEqual(facts["charts"]["chart-knee-latency"]["legend"], ["handshake p99", "message RTT p99"])
 
     def test_an_interrupted_run_still_writes_a_report_html_that_renders(self):
         out = os.path.join(self.tmp, "interrupted")

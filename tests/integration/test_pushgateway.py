@@ -4,6 +4,7 @@ The pushed groups must be the run's shards (grouping key job/run_id/shard), push
 once at the end with the final values, which must match each shard's report.json and, added up, what the
 wire oracle saw; through dashboards/prometheus-scrape.yml's Pushgateway job, the dashboards must find the run.
 """
+import collections
 import json
 import math
 import os
@@ -79,7 +80,8 @@ class PushedRun(unittest.TestCase):
                          "ended" if not any(s.running() for s in cls.shards) else None), 60,
                 interval=0.05, what="a push or the end of the run")
             cls.exit_codes = [s.finish(timeout=60) for s in cls.shards]
-            oracle.wait_for_ended(CONNECTIONS + SHARDS, timeout=10)  # the connections and each shard's preflight
+            # the connections and each shard's preflight
+            cls.wire_ended = oracle.wait_for_ended(CONNECTIONS + SHARDS, timeout=10)
         finally:
             cls.wire = oracle.stop()
         cls.reports = []
@@ -142,9 +144,18 @@ class PushedRun(unittest.TestCase):
         self.assertEqual(len(upgraded), CONNECTIONS)
         pushed = sum(value(g["wsloadgen_connections_opened_total"]) for g in self.groups.values())
         self.assertEqual(pushed, len(upgraded))
-        closed_pushed = sum(float(m["value"]) for g in self.groups.values()
-                            for m in g["wsloadgen_connections_closed_total"]["metrics"])
-        self.assertEqual(closed_pushed, CONNECTIONS)
+        closed_pushed = collections.Counter()
+        for group in self.groups.values():
+            for m in group["wsloadgen_connections_closed_total"]["metrics"]:
+                closed_pushed[m["labels"]["pattern"]] += float(m["value"])
+        self.assertEqual(sum(closed_pushed.values()), CONNECTIONS)
+        # And by pattern, as the oracle saw each close: a Close 1000 for clean, an RST without one for rst.
+        self.assertTrue(self.wire_ended, "the oracle saw every connection end")
+        on_the_wire = collections.Counter(
+            "clean" if [f.get("close_code") for f in c["frames"] if f["opcode"] == 8] == [1000]
+            else "rst" if c["tcp_end"] == "rst" and not any(f["opcode"] == 8 for f in c["frames"]) else "other"
+            for c in upgraded)
+        self.assertEqual(dict(closed_pushed), dict(on_the_wire))
 
     def test_the_dashboards_find_the_pushed_run_through_prometheus(self):
         with open(os.path.join(SOURCE_DIR, "dashboards", "prometheus-scrape.yml")) as f:

@@ -46,9 +46,14 @@ class ReportJson(TempDirTestCase):
         self.assertEqual(report["connections"]["opened"], 20)
         self.assertEqual(report["patterns"]["clean"]["close_codes_received"], {"4001": 20})
         self.assertEqual(report["patterns"]["clean"]["outcomes"]["completed"], 20)
-        self.assertEqual(report["leak_verdict"]["overall"], "PASS")
+        # One cycle is all warm-up: memory cannot be judged per connection, so it (and the whole) is INCONCLUSIVE.
+        self.assertEqual(report["leak_verdict"]["overall"], "INCONCLUSIVE")
         resources = {v["resource"]: v for v in report["leak_verdict"]["resources"]}
         self.assertEqual(resources["fds"]["verdict"], "PASS")
+        self.assertEqual(resources["rss"]["verdict"], "INCONCLUSIVE")
+        self.assertIn("all in warm-up (not judged)", resources["rss"]["reason"])
+        self.assertEqual([(b["cycle"], b["pattern"], b["warmup"], b["connections_closed"])
+                          for b in report["leak_verdict"]["blocks"]], [(1, "all", True, 20)])
         self.assertGreater(len(report["monitor"]["series"]), 3)
         self.assertIn("fds", report["monitor"]["series"][0]["values"])
         self.assertIn("connections: 20", report["profile"]["resolved"])
@@ -137,9 +142,21 @@ class Signals(TempDirTestCase):
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=30)
             self.assertLess(time.monotonic() - started, 3, stderr)
+            self.assertTrue(oracle.wait_for_ended(21, timeout=10))
         finally:
-            oracle.stop()
+            record = oracle.stop()
         self.assertEqual(proc.returncode, 130, stdout + stderr)
+        # What the server saw: the first SIGINT's drain sent every connection its Close frame, the second reset
+        # every one of them at once instead of waiting out close.timeout for the reply that never came.
+        conns = [c for c in record["connections"] if c["request_bytes"] > 0]
+        self.assertEqual(len(conns), 20)
+        for c in conns:
+            closes = [f for f in c["frames"] if f.get("opcode") == 8]
+            self.assertEqual([(f["close_code"], f["reason"]) for f in closes], [(4001, "drained")], c)
+            self.assertLess(c["accepted_at"] + closes[0]["t"], started, c)
+            self.assertEqual(c["tcp_end"], "rst", c)
+            reset_after = c["accepted_at"] + c["tcp_end_t"] - started
+            self.assertTrue(0 <= reset_after < 1.0, f"reset {reset_after:.3f}s after the second SIGINT: {c}")
         with open(os.path.join(out, "report.json")) as f:
             self.assertTrue(json.load(f)["interrupted"])
         self.assertTrue(os.path.exists(os.path.join(out, "junit.xml")))

@@ -5,10 +5,15 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
 from harness import ServeProcess, TempDirTestCase, run_wsloadgen, write_profile  # noqa: E402
+from kernel_sockets import ConnectionSampler  # noqa: E402
 from summary_parser import close_rows, latency_row  # noqa: E402
 
 
-def profile(mix, timeout="1s", hold_phase="500ms"):
+HOLD_PHASE = 0.5   # seconds between the ramp and the drain
+STALL_HOLD = 5.0   # seconds a stalled client keeps its end open
+
+
+def profile(mix, timeout="1s", hold_phase=f"{HOLD_PHASE}s"):
     return f"""
 name: records
 seed: 4
@@ -55,20 +60,54 @@ class ServerBehaviourRecords(TempDirTestCase):
         self.assertGreaterEqual(clean["p50"], 1.95, r)
         self.assertLessEqual(clean["max"], 2.3, r)
 
+    def run_stalls_watched(self, server):
+        """Runs the stall profile against `server`, sampling from /proc which peers the server process holds.
+
+        Returns (Result, the server's account, the sampler, when the sampler first saw all 20 held)."""
+        port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+        sampler = ConnectionSampler(server.proc.pid, port)
+        try:
+            r, account = self.run_against(server, profile("{pattern: stall, hold: %gs}" % STALL_HOLD))
+        finally:
+            sampler.stop()
+        self.assertEqual(sampler.peak(), 20, r)
+        all_held = sampler.first_time(lambda held: len(held) == 20)
+        # Every one of the server's sockets was seen held, then seen gone before the run ended.
+        releases = {p: sampler.released(p) for p in sampler.ports_seen()}
+        self.assertEqual(len(releases), 20, releases)
+        self.assertNotIn(None, releases.values(), "a socket the server never gave back")
+        # Stalled peers never send a Close frame: the server saw every connection end without one.
+        self.assertEqual((account["handshakes"], account["closed_without_close_frame"], account["close_codes"]),
+                         (20, 20, {}), account)
+        return r, sampler, all_held, releases
+
     def test_stalled_peers_dropped_by_idle_timeout_but_kept_with_no_ping_timeout(self):
-        stall = "{pattern: stall, hold: 5s}"
-        r, _ = self.run_against(ServeProcess("--idle-timeout", "2s"), profile(stall))
+        # The kernel's account of the server process, read by this test: the stall begins HOLD_PHASE after the
+        # ramp (20 connections at 200/s, so about when all 20 are first held) and the client keeps its end
+        # open for STALL_HOLD after that.
+        r, _, all_held, releases = self.run_stalls_watched(ServeProcess("--idle-timeout", "2s"))
+        stall_begins = all_held + HOLD_PHASE
+        for port, (last_held, gone) in releases.items():
+            # The server gave up on every silent peer (idle timeout 2 s: not before 1 s of silence)...
+            self.assertGreater(last_held, stall_begins + 1.0, f"peer {port} dropped while it still talked\n{r}")
+            # ...well before the client's hold ran out and it would have reset the connection itself.
+            self.assertLess(gone - stall_begins, 4.0, f"peer {port} held until {gone - stall_begins:.2f}s\n{r}")
+        # The generator's record of it agrees.
         row = close_rows(r.stdout)["stall"]
-        self.assertEqual(row["completed"], 20, r)  # the server gave up on every silent peer...
+        self.assertEqual(row["completed"], 20, r)
         tcp_end = latency_row(r.stdout, "tcp_end/stall")
         self.assertIsNotNone(tcp_end, r)
-        self.assertLess(tcp_end["max"], 4.0, r)  # ...well before the 5 s hold ran out
+        self.assertLess(tcp_end["max"], 4.0, r)
 
-        r, _ = self.run_against(ServeProcess("--idle-timeout", "2s", "--fault", "no-ping-timeout"), profile(stall))
+        r, _, all_held, releases = self.run_stalls_watched(
+            ServeProcess("--idle-timeout", "2s", "--fault", "no-ping-timeout"))
+        stall_begins = all_held + HOLD_PHASE
+        for port, (last_held, gone) in releases.items():
+            # Without its ping timeout the server held every silent peer until the client's own reset.
+            self.assertGreater(last_held, stall_begins + STALL_HOLD - 0.5, f"peer {port} dropped early\n{r}")
         row = close_rows(r.stdout)["stall"]
         self.assertEqual(row["server_never_closed"], 20, r)
         self.assertIsNone(latency_row(r.stdout, "tcp_end/stall"), r)
-
 
 if __name__ == "__main__":
     unittest.main()

@@ -47,12 +47,15 @@ class Shards(TempDirTestCase):
             runs = [subprocess.Popen(wsloadgen_command("run", path, "--target", sharded.url, "--shard", f"{i}/2",
                                       "--out", os.path.join(self.tmp, f"out{i}"), "--progress", "off"),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
-            for p in runs:
-                p.communicate(timeout=60)
+            outputs = [p.communicate(timeout=60) for p in runs]
             self.assertTrue(sharded.wait_for_ended(62, timeout=10))
         finally:
             two_shards = key_to_close_code(sharded.stop())
+        for p, (out, err) in zip(runs, outputs):
+            self.assertEqual(p.returncode, 0, out + err)
+            self.assertIn("attempted 30  opened 30", out, out)
         self.assertEqual(len(one_process), 60)
+        self.assertEqual(sorted(set(map(tuple, one_process.values()))), [(1000,), (4002,)], "one Close each")
         self.assertEqual(two_shards, one_process)
 
     def test_two_shards_add_up_to_the_profile(self):

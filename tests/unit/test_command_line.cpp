@@ -55,3 +55,21 @@ TEST(CommandLine, ErrorsNameTheBadArgument) {
   expect_error({"validate", "p.yaml", "--target", "ws://x/"}, "--target");
   expect_error({"run", "p.yaml", "--fault", "x"}, "--fault");
 }
+
+TEST(CommandLine, CompareTakesTwoReportsABoundAndAnHtmlFile) {
+  auto r = parse_command_line({"compare", "base/", "new/report.json", "--max-regression", "2.5%", "--html=c.html"});
+  ASSERT_TRUE(r.command) << r.error;
+  EXPECT_EQ(r.command->kind, Command::Kind::compare);
+  EXPECT_EQ(r.command->compare_base, "base/");
+  EXPECT_EQ(r.command->compare_new, "new/report.json");
+  EXPECT_DOUBLE_EQ(r.command->max_regression, 0.025);
+  EXPECT_EQ(r.command->compare_html, "c.html");
+  EXPECT_DOUBLE_EQ(parse_command_line({"compare", "a", "b"}).command->max_regression, 0.10) << "the default is 10%";
+  EXPECT_DOUBLE_EQ(parse_command_line({"compare", "a", "b", "--max-regression=15"}).command->max_regression, 0.15);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"compare", "a"}, {"compare", "a", "b", "c"},
+        {"compare", "a", "b", "--max-regression", "-5%"}, {"compare", "a", "b", "--max-regression", "ten"},
+        {"compare", "a", "b", "--set", "x=1"}}) {
+    EXPECT_FALSE(parse_command_line(bad).command) << bad.back();
+  }
+}

@@ -93,5 +93,17 @@ TEST(FaultMode, LeakMemoryTakesASize) {
   EXPECT_FALSE(parse_fault_modes({"leak-memory=0"}, &faults, &error));
 }
 
+TEST(FaultMode, MaxConnectionsTakesAWholeNumber) {
+  FaultModes faults;
+  std::string error;
+  ASSERT_TRUE(parse_fault_modes({"max-connections=5000"}, &faults, &error)) << error;
+  EXPECT_EQ(faults.max_connections, 5000u);
+  for (const char* bad : {"max-connections=", "max-connections=0", "max-connections=-3", "max-connections=12k",
+                          "max-connections=1.5"}) {
+    EXPECT_FALSE(parse_fault_modes({bad}, &faults, &error)) << bad;
+    EXPECT_NE(error.find("max-connections="), std::string::npos) << error;
+  }
+}
+
 }  // namespace
 }  // namespace wsl

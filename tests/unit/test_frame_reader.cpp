@@ -114,6 +114,19 @@ TEST(FrameReader, SixteenAndSixtyFourBitLengths) {
   EXPECT_EQ(out.events[2].size(), 7u + 65535);
 }
 
+TEST(FrameReader, RfcSixteenAndSixtyFourBitLengthHeadersAsWritten) {
+  // RFC 6455 §5.7: "256 bytes binary message in a single unmasked frame: 0x82 0x7E 0x0100 [256 bytes]" and
+  // "64KiB binary message in a single unmasked frame: 0x82 0x7F 0x0000000000010000 [65536 bytes]": the headers
+  // written out here byte for byte, not by server_frame().
+  std::string small(256, '\0'), large(65536, '\0');
+  for (size_t i = 0; i < small.size(); ++i) small[i] = static_cast<char>(i);
+  for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>((i * 7 + 3) & 0xFF);
+  auto out = feed_all_ways(bytes({0x82, 0x7e, 0x01, 0x00}) + small +
+                           bytes({0x82, 0x7f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00}) + large);
+  EXPECT_EQ(out.error, "");
+  EXPECT_EQ(out.events, (std::vector<std::string>{"binary:" + small, "binary:" + large}));
+}
+
 TEST(FrameReader, EmptyMessagesAndControlFrames) {
   auto out = feed_all_ways(server_frame(opcode::text, true, "") + server_frame(opcode::ping, true, "") +
                            server_frame(opcode::binary, false, "") + server_frame(opcode::continuation, true, ""));

@@ -137,6 +137,41 @@ TEST(MetricFamilies, TargetSeriesAppearOnlyWhenTheMonitorReadThem) {
   EXPECT_NE(text.find("state=\"established\"} 0"), std::string::npos);
 }
 
+TEST(MetricFamilies, EachStepIsASeriesWithItsPhaseAndTheLatestCycleWins) {
+  MetricsView v = sample_view();
+  StepResult first, again, failed;
+  first.name = again.name = "ramp";
+  first.level = 100, again.level = 100;
+  first.connections_open = 97, again.connections_open = 99;
+  first.handshake.p50 = std::chrono::milliseconds(2), first.handshake.p99 = std::chrono::milliseconds(20);
+  again.cycle = 2;
+  failed.name = "step-800";
+  failed.level = 800;
+  failed.sustained = false;
+  failed.errors["connection_refused"] = 12;
+  failed.server_cpu_share = 0.75;
+  v.steps = {first, failed, again};
+  CapacityResult capacity;
+  capacity.sustained = 100;
+  v.capacity = capacity;
+  const std::string text = render(v);
+  const std::string labels = R"(run_id="nightly-7",shard="1",team="chat",)";
+  EXPECT_TRUE(has_line(text, "wsloadgen_step_connections_open{" + labels + R"(phase="ramp"} 99)")) << text;
+  EXPECT_EQ(text.find("wsloadgen_step_handshake_p99_seconds{" + labels + R"(phase="ramp"})"), std::string::npos)
+      << "cycle 2's ramp replaced cycle 1's, which had the quantiles";
+  EXPECT_TRUE(has_line(text, "wsloadgen_step_sustained{" + labels + R"(phase="step-800"} 0)"));
+  EXPECT_TRUE(has_line(
+      text, "wsloadgen_step_connect_errors{" + labels + R"(phase="step-800",reason="connection_refused"} 12)"));
+  EXPECT_TRUE(has_line(text, "wsloadgen_step_server_cpu_ratio{" + labels + R"(phase="step-800"} 0.75)"));
+  EXPECT_TRUE(has_line(text, "wsloadgen_capacity_sustained_connections{" + labels.substr(0, labels.size() - 1) +
+                                 "} 100"));
+  v.capacity = CapacityResult{};
+  EXPECT_TRUE(has_line(render(v), "wsloadgen_capacity_sustained_connections{" + labels.substr(0, labels.size() - 1) +
+                                      "} 0")) << "0 while no step held";
+  v.capacity.reset();
+  EXPECT_EQ(render(v).find("wsloadgen_capacity_sustained"), std::string::npos) << "nothing before a step ended";
+}
+
 TEST(RunIdentity, DefaultRunIdIsTheProfileNameAndTheUtcStartTime) {
   EXPECT_EQ(default_run_id("churn abrupt/x", 1795600000), "churn_abrupt_x-20261125T094640Z");
   EXPECT_EQ(default_run_id("", 0), "run-19700101T000000Z");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -98,14 +99,30 @@ TEST(PidFile, ReadsAFileAndRefusesAMissingOne) {
   EXPECT_EQ(read_pid_file(path.string()), std::nullopt);
 }
 
+double process_cpu_seconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
 TEST(SampleProcess, SeesThisProcessAndItsNewSockets) {
+  // Burn CPU until the kernel's own clock of this process shows a tenth of a second, so the sample's CPU time
+  // has something to show.
+  volatile uint64_t spin = 0;
+  while (process_cpu_seconds() < 0.1) spin = spin + 1;
+  const double cpu_before = process_cpu_seconds();
   auto before = sample_process(::getpid());
+  const double cpu_after = process_cpu_seconds();
   ASSERT_TRUE(before);
   EXPECT_TRUE(before->alive);
   EXPECT_GT(before->rss_bytes, 0);
   EXPECT_GE(before->rss_peak_bytes, before->rss_bytes);
   EXPECT_GE(before->threads, 1);
-  EXPECT_GE(before->cpu_seconds, 0);
+  // utime + stime from /proc/PID/stat is the same CPU time in clock ticks (USER_HZ, 1/100 s here), each of the
+  // two rounded down: within two ticks below the clock, never above it.
+  const double tick = 1.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  EXPECT_GE(before->cpu_seconds, cpu_before - 2 * tick - 0.001) << "clock says " << cpu_before;
+  EXPECT_LE(before->cpu_seconds, cpu_after + 0.001) << "clock says " << cpu_after;
   int pair[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
   int file = ::open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -159,6 +159,25 @@ TEST(ProfileErrors, CrossKeyRulesPointAtTheKey) {
   EXPECT_NE(only_error("name: x\n").find("phases: at least one phase is required"), std::string::npos);
 }
 
+TEST(ProfileErrors, LeakAttributionAndReapRulesPointAtTheKey) {
+  EXPECT_EQ(only_error(kPhase + "checks:\n  leak: {attribute: pattern}\n"),
+            "t.yaml:3:21: checks.leak.attribute: expected one of none, patterns, got \"pattern\"; did you mean "
+            "patterns?");
+  // A reap check with nothing held to judge.
+  EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: rst}]}\nchecks:\n  reap: {within: 20s}\n"),
+            "t.yaml:4:10: checks.reap.within: checks.reap judges held peers, but no close mix has a stall, "
+            "close_timeout or ignore_server_close entry with a weight above 0");
+  // A hold shorter than the time the server is given: our own reset would end the peer first.
+  EXPECT_EQ(only_error(kPhase +
+                       "close: {mix: [{pattern: clean}, {pattern: stall, hold: 10s}]}\nchecks:\n  reap: {within: 20s}\n"),
+            "t.yaml:2:50: close.mix[1].hold: hold 10s is shorter than checks.reap.within 20s: whether the server "
+            "reaps these peers in time could not be decided; make the hold at least as long as within");
+  EXPECT_EQ(only_error(kPhase + "checks:\n  leak: {warmup_cycles: -1}\n"),
+            "t.yaml:3:25: checks.leak.warmup_cycles: expected a whole number from 0 to 4294967295, got -1");
+  EXPECT_EQ(only_error(kPhase + "checks: {dropped_by_server_max: lots}\n"),
+            "t.yaml:2:33: checks.dropped_by_server_max: expected a whole number, got \"lots\"");
+}
+
 TEST(DidYouMean, SuggestsOnlyPlausibleTypos) {
   constexpr std::string_view keys[] = {"connect_rate", "connections", "churn_rate", "close", "close_rate"};
   EXPECT_EQ(edit_distance("conect_rate", "connect_rate"), 1u);

@@ -128,6 +128,10 @@ TEST(ProfileReader, ReadsEverySection) {
   EXPECT_EQ(p.monitor.pid_file, "/run/server.pid");
   EXPECT_EQ(p.monitor.interval, Duration(500ms));
   EXPECT_EQ(p.checks.leak.rss_slope_max, 512.0 * 1024);
+  EXPECT_EQ(p.checks.leak.warmup_cycles, 1u);  // the defaults of the keys this profile leaves out
+  EXPECT_EQ(p.checks.leak.attribute, LeakAttribution::none);
+  EXPECT_FALSE(p.checks.reap.within);
+  EXPECT_EQ(p.checks.dropped_by_server_max, 0u);
   EXPECT_EQ(p.checks.handshake_p99_max, Duration(100ms));
   EXPECT_EQ(p.metrics.pushgateway.job, "nightly");
   EXPECT_EQ(p.metrics.labels.at("team"), "chat");
@@ -193,6 +197,27 @@ TEST(ProfileReader, DefaultsRenderAndReloadEqual) {
   auto second = load_profile_text(render_resolved_profile(*first.profile), "d.yaml", {}, env_of({}));
   ASSERT_TRUE(second.profile);
   EXPECT_EQ(*second.profile, *first.profile);
+}
+
+TEST(ProfileReader, LeakAttributionWarmUpReapAndDropsRenderAndReload) {
+  const std::string yaml =
+      "phases: [{name: a, duration: 1s}]\n"
+      "close: {mix: [{pattern: rst}, {pattern: stall, hold: 30s}]}\n"
+      "checks:\n"
+      "  leak: {warmup_cycles: 2, rss_per_connection_max: 2KiB, attribute: patterns}\n"
+      "  reap: {within: 20s}\n"
+      "  dropped_by_server_max: 3\n";
+  Profile p = load_ok(yaml);
+  EXPECT_EQ(p.checks.leak.warmup_cycles, 2u);
+  EXPECT_DOUBLE_EQ(p.checks.leak.rss_per_connection_max, 2048);
+  EXPECT_EQ(p.checks.leak.attribute, LeakAttribution::patterns);
+  EXPECT_FALSE(p.checks.leak.rss_slope_max);
+  EXPECT_EQ(p.checks.reap.within, Duration(20s));
+  EXPECT_EQ(p.checks.dropped_by_server_max, 3u);
+  const std::string text = render_resolved_profile(p);
+  EXPECT_NE(text.find("attribute: patterns"), std::string::npos) << text;
+  EXPECT_NE(text.find("reap: {within: 20s}"), std::string::npos) << text;
+  EXPECT_EQ(load_ok(text), p);
 }
 
 TEST(ProfileReader, RenderRedactsSecrets) {

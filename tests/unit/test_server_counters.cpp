@@ -11,7 +11,7 @@ TEST(ServerCountersJson, EmptyCounters) {
   EXPECT_EQ(server_counters_json(ServerCounters{}),
             "{\"handshakes\":0,\"messages\":0,\"bytes\":0,\"close_codes\":{},"
             "\"closed_without_close_frame\":0,\"close_replies_withheld\":0,"
-            "\"close_replies_delayed\":0,\"held_at_stop\":0}");
+            "\"close_replies_delayed\":0,\"held_at_stop\":0,\"peak_open_connections\":0,\"upgrades_refused\":0}");
 }
 
 TEST(ServerCountersJson, CloseCodesInAscendingOrder) {
@@ -25,10 +25,13 @@ TEST(ServerCountersJson, CloseCodesInAscendingOrder) {
   counters.open_connections = 9;  // not part of the shutdown line: always 0 by then
   counters.close_replies_delayed = 2;
   counters.held_at_stop = 1;
+  counters.peak_open_connections = 4;
+  counters.upgrades_refused = 6;
   EXPECT_EQ(server_counters_json(counters),
             "{\"handshakes\":5,\"messages\":7,\"bytes\":1234567890123,"
             "\"close_codes\":{\"1000\":3,\"4001\":1},\"closed_without_close_frame\":1,"
-            "\"close_replies_withheld\":0,\"close_replies_delayed\":2,\"held_at_stop\":1}");
+            "\"close_replies_withheld\":0,\"close_replies_delayed\":2,\"held_at_stop\":1,"
+            "\"peak_open_connections\":4,\"upgrades_refused\":6}");
 }
 
 TEST(SubprotocolChoice, FirstOfferedNameWins) {

@@ -36,7 +36,7 @@ TEST(ShippedProfiles, EachLoadsWithoutErrorsAgainstTheEmbeddedServer) {
     ASSERT_TRUE(result.profile) << path;
     const Profile& p = *result.profile;
     EXPECT_TRUE(p.target.url.empty()) << path << ": shipped profiles target the embedded server";
-    EXPECT_FALSE(p.phases.empty()) << path;
+    EXPECT_TRUE(!p.phases.empty() || p.capacity) << path << ": phases, or a capacity search that makes its own";
     for (const Phase& phase : p.phases) {
       EXPECT_LE(phase.connections.value_or(0), 5000u) << path << " phase " << phase.name;
     }
@@ -45,6 +45,17 @@ TEST(ShippedProfiles, EachLoadsWithoutErrorsAgainstTheEmbeddedServer) {
     ASSERT_TRUE(again.profile) << path;
     EXPECT_EQ(*again.profile, p) << path;
   }
+}
+
+TEST(ShippedProfiles, CapacityIsASearchThatEndsByItself) {
+  auto result = load_profile_file(std::string(WSLOADGEN_SOURCE_DIR) + "/profiles/capacity.yaml", {}, no_env());
+  ASSERT_TRUE(result.profile);
+  const std::optional<CapacitySearch>& search = result.profile->capacity;
+  ASSERT_TRUE(search) << "profiles/capacity.yaml runs the search";
+  EXPECT_EQ(search->of, CapacityQuantity::connections);
+  ASSERT_TRUE(search->max) << "a shipped search has a max, so a run against a strong server ends in bounded time";
+  EXPECT_LE(*search->max, 15000);
+  EXPECT_GE(search->refine, 1u);
 }
 
 TEST(ShippedProfiles, SmokeIsShortAndCoversEveryPattern) {

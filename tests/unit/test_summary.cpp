@@ -210,5 +210,51 @@ TEST(Summary, EveryPatternStillFitsOneScreen) {
   EXPECT_TRUE(contains(line_starting(out, "clean "), "+2 more")) << out;
 }
 
+StepResult summary_step(const std::string& name, uint32_t cycle, double level, bool sustained) {
+  StepResult s;
+  s.name = name;
+  s.cycle = cycle;
+  s.level = level;
+  s.connections_open = uint64_t(level);
+  s.sustained = sustained;
+  if (!sustained) {
+    s.failures = {"handshake_p99 400ms > max 250ms"};
+    s.failed_check = "handshake_p99";
+  }
+  return s;
+}
+
+TEST(Summary, OneLinePerStepThenTheSustainedLevelAndHowItWasFound) {
+  RunSummary s = small_run();
+  s.steps = {summary_step("step-500", 1, 500, true), summary_step("step-1000", 2, 1000, false)};
+  CapacityResult c;
+  c.sustained = 500, c.sustained_step = 0, c.failed = 1000, c.failed_step = 1;
+  c.failed_because = "handshake_p99 400ms > max 250ms";
+  c.how = "search: 2 steps of 20s: ...";
+  c.further = "raise capacity.max to go further";
+  s.capacity = c;
+  const std::string out = render_summary(s);
+  EXPECT_TRUE(contains(out, "\nstep-500   held                    500   500 ")) << out;
+  EXPECT_TRUE(contains(out, "\nstep-1000  FAILED:handshake_p99   1000  1000 ")) << out;
+  EXPECT_TRUE(contains(out, "\ncapacity     sustained 500 connections (step-500); first failed 1000 (step-1000): "
+                            "handshake_p99 400ms > max 250ms\n             search: 2 steps of 20s: ...\n"
+                            "             raise capacity.max to go further\n"))
+      << out;
+  EXPECT_EQ(lines_of(out).back(), "verdict: FAIL") << "the verdict stays last";
+}
+
+TEST(Summary, ManyStepsShowTheLastCycleAndSayWhereTheRestAre) {
+  RunSummary s = small_run();
+  for (uint32_t cycle = 1; cycle <= 10; ++cycle)
+    for (const char* phase : {"ramp", "hold", "drain"}) s.steps.push_back(summary_step(phase, cycle, 100, true));
+  const std::string out = render_summary(s);
+  EXPECT_TRUE(contains(out, "(27 earlier steps in report.json)")) << out;
+  size_t rows = 0;
+  for (const std::string& line : lines_of(out))
+    rows += line.rfind("ramp ", 0) == 0 || line.rfind("hold ", 0) == 0 || line.rfind("drain ", 0) == 0;
+  EXPECT_EQ(rows, 3u);
+  EXPECT_LE(lines_of(out).size(), 45u) << out;
+}
+
 }  // namespace
 }  // namespace wsl

@@ -50,7 +50,16 @@ TEST(VerdictLines, OverallLineNamesWhatFailed) {
 
 TEST(VerdictLines, RealVerdictLinesCarryUnits) {
   constexpr double MiB = 1048576.0;
-  const ResourceSamples rss{"rss", {50 * MiB, 50 * MiB, 50 * MiB}, {{60 * MiB, 60 * MiB, 60 * MiB}}};
-  const std::string line = verdict_line(judge_resource(rss, LeakCheck{}));
-  EXPECT_EQ(line, "PASS rss: 60.0MiB after settle vs 50.0MiB baseline: +10.0MiB <= rss_delta_max 16.0MiB");
+  const ResourceSamples rss{"rss",
+                            {50 * MiB, 50 * MiB, 50 * MiB},
+                            {{95 * MiB, 95 * MiB, 95 * MiB},
+                             {95 * MiB, 95 * MiB, 95 * MiB},
+                             {95.1 * MiB, 95.1 * MiB, 95.1 * MiB},
+                             {95 * MiB, 95 * MiB, 95 * MiB}}};
+  std::vector<LoadBlock> blocks;
+  for (uint32_t c = 0; c < 4; ++c) blocks.push_back({.cycle = c, .warmup = c == 0, .connections_closed = 1000});
+  const std::string line = verdict_line(judge_resource(rss, blocks, LeakCheck{}));
+  EXPECT_EQ(line,
+            "PASS rss: +35B per connection (95% CI -115B..+185B) < rss_per_connection_max 512B, 3000 connections "
+            "in 3 blocks after warm-up; +0B after warm-up <= rss_delta_max 64.0MiB; warm-up +45.0MiB (not judged)");
 }

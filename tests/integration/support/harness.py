@@ -14,16 +14,29 @@ BIN = os.environ.get("WSLOADGEN_BIN", "build/wsloadgen")
 SOURCE_DIR = os.environ.get("WSLOADGEN_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SUPPORT_DIR = os.path.dirname(os.path.abspath(__file__))
 # `./dev valgrind` runs the generator under a tool: WSLOADGEN_WRAPPER is the command put before it,
-# WSLOADGEN_RUN_ARGS are added to every `run` (to relax latency checks the tool's pace would fail), and
-# WSLOADGEN_TIMEOUT_SCALE stretches the deadlines tests wait with (see scaled()).
+# WSLOADGEN_RUN_ARGS are added to every `run` (to relax latency checks the tool's pace would fail),
+# WSLOADGEN_TIMEOUT_SCALE stretches the deadlines tests wait with (see scaled()), and
+# WSLOADGEN_LATENCY_SCALE the allowances for how late the generator acts on one of its timers (see
+# latency_slack()).
 WRAPPER = shlex.split(os.environ.get("WSLOADGEN_WRAPPER", ""))
 RUN_ARGS = shlex.split(os.environ.get("WSLOADGEN_RUN_ARGS", ""))
 TIMEOUT_SCALE = float(os.environ.get("WSLOADGEN_TIMEOUT_SCALE", "1"))
+LATENCY_SCALE = float(os.environ.get("WSLOADGEN_LATENCY_SCALE", "1"))
 
 
 def scaled(seconds):
     """A deadline for waiting on the generator, stretched when it runs under a slow tool such as valgrind."""
     return seconds * TIMEOUT_SCALE
+
+
+def latency_slack(seconds):
+    """An allowance for the generator's reaction time (a frame or a TCP end that leaves a little after the
+    instant its timer named), widened when it runs under a slow tool.
+
+    Only the reaction time scales: a tolerance that is part of what a test claims (a hold kept to within
+    10%) does not. Under a tool the reaction time grows far less than the run's overall pace (memcheck
+    makes the held-pattern runs 10x slower but a timer at most ~50 ms late), hence its own scale."""
+    return seconds * LATENCY_SCALE
 
 
 class Result:

@@ -56,6 +56,8 @@ async def main():
         await ws.wait_closed()
         record["close_code"] = ws.close_code
         record["close_reason"] = ws.close_reason
+        # The Close the server itself sent (a keepalive timeout sends 1011), or None.
+        record["close_sent_code"] = ws.close_sent.code if ws.close_sent else None
 
     stop = asyncio.get_running_loop().create_future()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)

@@ -1,0 +1,41 @@
+// The comparison of two reports (SPEC §10): every figure side by side with its change, judged by the figure table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compare/report_figures.hpp"
+
+namespace wsl {
+
+enum class RowOutcome {
+  same,          // equal, or a change within the figure's noise
+  better,
+  worse,         // worse, but within --max-regression (or a figure that is shown, not judged)
+  regressed,     // worse past the bound, or a verdict that became FAIL, LEAK or INTERRUPTED: exit 1
+  not_compared,  // only one report has it
+};
+
+struct ComparisonRow {
+  std::string label;
+  std::optional<FigureKind> kind;   // absent: a verdict row
+  std::optional<double> base, next;
+  std::string base_verdict, next_verdict;
+  std::optional<double> change;     // relative: (next - base) / |base|; ±infinity from 0
+  RowOutcome outcome = RowOutcome::same;
+};
+
+struct Comparison {
+  double max_regression = 0.10;  // a fraction: 0.10 for 10%
+  std::vector<ComparisonRow> rows;  // figures in the base report's order, then the verdicts
+  std::vector<std::string> regressions;  // one line per regressed row, for the closing lines
+
+  int exit_code() const { return regressions.empty() ? 0 : 1; }
+};
+
+Comparison compare_reports(const ReportFigures& base, const ReportFigures& next, double max_regression);
+
+const char* to_string(RowOutcome outcome);
+
+}  // namespace wsl
