@@ -19,6 +19,7 @@
 #include "verdict/reap_check.hpp"
 #include "verdict/threshold_checks.hpp"
 #include "verdict/verdict_lines.hpp"
+#include "vocabulary/close_pattern.hpp"
 #include "vocabulary/monotonic_clock.hpp"
 
 namespace wsl {
@@ -193,7 +194,7 @@ void RunSession::settle_after(const BlockPlan& block, const RunStats& block_stat
   load.cycle = block.cycle;
   load.group = block.pattern ? to_string(*block.pattern) : "all";
   load.warmup = block.warmup;
-  load.held = block.pattern && holds_connections(*block.pattern);
+  load.held = block.pattern && describe(*block.pattern).held;
   load.flush = block.flush;
   // Every shard runs the same share of the same schedule against the same server, so the server saw about
   // shard_count times this shard's closes.

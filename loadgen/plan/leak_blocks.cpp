@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "vocabulary/close_pattern.hpp"
+
 namespace wsl {
 
 namespace {
@@ -70,8 +72,6 @@ void scale_phase(Phase& phase, double share) {
 
 }  // namespace
 
-bool holds_connections(ClosePattern p) { return awaits_server_reap(p) || p == ClosePattern::server_close; }
-
 std::vector<ClosePattern> mix_patterns(const Profile& profile) {
   std::vector<ClosePattern> patterns;
   for_each_mix(profile, [&](const std::vector<CloseChoice>& mix) {
@@ -94,12 +94,12 @@ std::vector<BlockPlan> plan_blocks(const Profile& profile) {
     } else {
       const bool last_cycle = cycle + 1 == profile.cycles;
       for (ClosePattern p : cycle_order(patterns, cycle)) {
-        if (holds_connections(p)) continue;
+        if (describe(p).held) continue;
         blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup, .flush = true});
         blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
       }
       for (ClosePattern p : patterns)
-        if (holds_connections(p) && last_cycle) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
+        if (describe(p).held && last_cycle) blocks.push_back({.cycle = cycle, .pattern = p, .warmup = warmup});
     }
     if (!blocks.empty() && blocks.back().cycle == cycle) blocks.back().last_of_cycle = true;
   }

@@ -20,20 +20,16 @@ struct BlockPlan {
 
 // Attributed: every pattern with a positive weight in close.mix or a phase's mix gets two blocks in a row in every
 // cycle, a flush and a measured one (in order of first appearance, rotated by one more each cycle and reversed in
-// odd cycles), except the patterns that hold their connections for `hold` (close_timeout, stall,
-// ignore_server_close, server_close): they run one block, once, at the end of the last cycle, because the hold
-// dominates its length and the reap check needs each held connection only once. Not attributed: one block per
-// cycle running the profile as it is.
+// odd cycles), except the patterns that hold their connections for `hold` (the close-pattern table's `held`:
+// close_timeout, stall, ignore_server_close, server_close): they run one block, once, at the end of the last
+// cycle, because the hold dominates its length and the reap check needs each held connection only once. Not
+// attributed: one block per cycle running the profile as it is.
 std::vector<BlockPlan> plan_blocks(const Profile& profile);
 
 // The profile one block runs: a single cycle; attributed, every mix narrowed to the block's pattern (its own
 // entries of that mix, or of close.mix, or of the first mix that has it), and each phase's connections and rates
 // scaled by the pattern's weight against the heaviest pattern's, so each pattern gets its share of the run.
 Profile block_profile(const Profile& profile, const BlockPlan& block);
-
-// A pattern whose connections wait `hold` for the server (close_timeout, stall, ignore_server_close,
-// server_close): its block lasts at least that long.
-bool holds_connections(ClosePattern p);
 
 // The distinct patterns with a positive weight in close.mix and the phases' mixes, in order of first appearance
 // (a clean close when no mix has any).

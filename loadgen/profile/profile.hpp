@@ -14,28 +14,6 @@
 
 namespace wsl {
 
-// Patterns whose client holds the connection silently or half-closed for `hold`, leaving it to the server to give
-// the connection back: what checks.reap judges (dead peers).
-constexpr bool awaits_server_reap(ClosePattern p) {
-  switch (p) {
-    case ClosePattern::close_timeout:
-    case ClosePattern::stall:
-    case ClosePattern::ignore_server_close:
-      return true;
-    case ClosePattern::clean:
-    case ClosePattern::close_no_wait:
-    case ClosePattern::fin:
-    case ClosePattern::rst:
-    case ClosePattern::server_close:
-    case ClosePattern::handshake_abort:
-    case ClosePattern::mid_message:
-    case ClosePattern::invalid_close:
-    case ClosePattern::data_after_close:  // a healthy server answers its Close at once
-      return false;
-  }
-  return false;
-}
-
 struct Header {
   std::string name;
   std::string value;      // after ${VAR} expansion

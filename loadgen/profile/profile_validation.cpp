@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "vocabulary/close_pattern.hpp"
 #include "vocabulary/units.hpp"
 
 namespace wsl {
@@ -60,7 +61,7 @@ void check_reap(const Profile& profile, std::vector<ProfileIssue>& issues) {
   const Duration within = *profile.checks.reap.within;
   bool any_held = false;
   for_each_mix_entry(profile, [&](const CloseChoice& choice, const std::string& path) {
-    if (choice.weight <= 0 || !awaits_server_reap(choice.pattern)) return;
+    if (choice.weight <= 0 || !describe(choice.pattern).awaits_reap) return;
     any_held = true;
     if (choice.hold < within)
       issues.push_back({path + ".hold", "hold " + format_duration(choice.hold) + " is shorter than checks.reap.within " +

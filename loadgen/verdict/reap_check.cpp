@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "vocabulary/close_pattern.hpp"
 #include "vocabulary/human_units.hpp"
 
 namespace wsl {
@@ -68,7 +69,7 @@ std::vector<ResourceVerdict> judge_reaps(const RunStats& stats, const ReapCheck&
   if (!reap.within) return out;
   for (int i = 0; i < kClosePatternCount; ++i) {
     const ClosePattern pattern = ClosePattern(i);
-    if (!awaits_server_reap(pattern) || stats.patterns[i].started == 0) continue;
+    if (!describe(pattern).awaits_reap || stats.patterns[i].started == 0) continue;
     out.push_back(judge_one(pattern, stats.patterns[i], *reap.within, interrupted));
   }
   return out;

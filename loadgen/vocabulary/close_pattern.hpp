@@ -1,5 +1,6 @@
 // The close patterns in one table: each one's name, the settings it takes and their defaults, whether it breaks
-// RFC 6455 on purpose, which side's port sits in TIME_WAIT and whether it holds its socket. Every reader uses it.
+// RFC 6455 on purpose, which side's port sits in TIME_WAIT, whether it holds its socket and whether it leaves the
+// server a dead peer to reap. Every reader uses it.
 #pragma once
 
 #include <array>
@@ -119,7 +120,10 @@ struct ClosePatternInfo {
   int default_code;          // the Close code it sends when the entry gives none
   RfcBreach breaks_rfc;      // what it sends that RFC 6455 forbids, on purpose
   TimeWaitSide time_wait;    // against a healthy server
-  bool held;                 // keeps its socket for `hold` after the close is due, even on a healthy server
+  bool held;                 // keeps its socket for `hold` after the close is due, even on a healthy server: its
+                             // leak-verdict block runs once, at the end, since the hold dominates its length
+  bool awaits_reap;          // held silently or half-closed, leaving it to the server to give the connection back:
+                             // a dead peer, what checks.reap judges
 };
 
 namespace close_table {
@@ -128,24 +132,33 @@ using S = CloseSetting;
 using T = TimeWaitSide;
 using R = RfcBreach;
 inline constexpr std::array<ClosePatternInfo, kEnumCount<ClosePattern>> kRows = {{
-    // pattern                name                   settings                       code  breaks_rfc      TIME_WAIT  held
-    {P::clean,               "clean",               {S::code, S::reason},          1000, R::none,        T::server, false},
-    {P::close_no_wait,       "close_no_wait",       {S::code, S::reason},          1000, R::none,        T::client, false},
-    {P::fin,                 "fin",                 {},                            1000, R::none,        T::client, false},
-    {P::rst,                 "rst",                 {},                            1000, R::none,        T::none,   false},
-    {P::close_timeout,       "close_timeout",       {S::code, S::reason, S::hold}, 1000, R::none,        T::none,   true},
-    {P::stall,               "stall",               {S::hold},                     1000, R::none,        T::none,   true},
-    {P::ignore_server_close, "ignore_server_close", {S::hold},                     1000, R::none,        T::none,   true},
+    // pattern                name                   settings                       code  breaks_rfc      TIME_WAIT  held   reap
+    {P::clean,               "clean",               {S::code, S::reason},          1000, R::none,        T::server, false, false},
+    {P::close_no_wait,       "close_no_wait",       {S::code, S::reason},          1000, R::none,        T::client, false, false},
+    {P::fin,                 "fin",                 {},                            1000, R::none,        T::client, false, false},
+    {P::rst,                 "rst",                 {},                            1000, R::none,        T::none,   false, false},
+    {P::close_timeout,       "close_timeout",       {S::code, S::reason, S::hold}, 1000, R::none,        T::none,   true,  true},
+    {P::stall,               "stall",               {S::hold},                     1000, R::none,        T::none,   true,  true},
+    {P::ignore_server_close, "ignore_server_close", {S::hold},                     1000, R::none,        T::none,   true,  true},
     // An echo server never starts a close, so the whole hold passes; then the clean close uses code and reason.
-    {P::server_close,        "server_close",        {S::code, S::reason, S::hold}, 1000, R::none,        T::server, true},
-    {P::handshake_abort,     "handshake_abort",     {S::at, S::by},                1000, R::none,        T::by_drop, false},
-    {P::mid_message,         "mid_message",         {S::by},                       1000, R::none,        T::by_drop, false},
+    // Not a dead peer: it keeps reading and answers a Close the server starts, so there is nothing to reap.
+    {P::server_close,        "server_close",        {S::code, S::reason, S::hold}, 1000, R::none,        T::server, true,  false},
+    {P::handshake_abort,     "handshake_abort",     {S::at, S::by},                1000, R::none,        T::by_drop, false, false},
+    {P::mid_message,         "mid_message",         {S::by},                       1000, R::none,        T::by_drop, false, false},
     // RFC 6455 forbids sending 1005 on the wire, so it is the natural default for a deliberately invalid close.
-    {P::invalid_close,       "invalid_close",       {S::code, S::reason},          1005, R::close_frame, T::server, false},
-    // Waits up to `hold` for the reply, sending data every `interval`; a healthy server answers at once.
+    {P::invalid_close,       "invalid_close",       {S::code, S::reason},          1005, R::close_frame, T::server, false, false},
+    // Waits up to `hold` for the reply, sending data every `interval`; a healthy server answers at once, so it is
+    // not held (its block ends when the reply comes), and it is never a silent peer, so not a reap either.
     {P::data_after_close,    "data_after_close",    {S::code, S::reason, S::hold, S::interval},
-                                                                                   1000, R::data_after_close, T::server, false},
+                                                                                   1000, R::data_after_close, T::server, false, false},
 }};
+
+// A dead peer is held: the reap check needs the connection kept for `hold`.
+constexpr bool reaped_patterns_are_held() {
+  for (const ClosePatternInfo& row : kRows)
+    if (row.awaits_reap && !row.held) return false;
+  return true;
+}
 
 constexpr bool rows_in_enum_order() {
   for (size_t i = 0; i < kRows.size(); ++i)
@@ -164,6 +177,7 @@ constexpr EnumNames<ClosePattern> names() {
 
 // A missing row is a default one (pattern 0, no name) and fails here, as does a row out of order.
 static_assert(close_table::rows_in_enum_order(), "one row per ClosePattern and CloseSetting, in enum order");
+static_assert(close_table::reaped_patterns_are_held(), "a pattern that awaits the server's reap holds its socket");
 inline constexpr const auto& kClosePatterns = close_table::kRows;
 inline constexpr EnumNames<ClosePattern> kClosePatternNames = close_table::names();
 static_assert(names_complete<ClosePattern>(kClosePatternNames));

@@ -120,6 +120,22 @@ TEST(ClosePatternTable, PortHoldFollowsTheRow) {
   }
 }
 
+// The leak blocks and checks.reap read these two columns; they are what plan/leak_blocks.cpp's
+// holds_connections() and profile.hpp's awaits_server_reap() listed before they became columns.
+TEST(ClosePatternTable, HeldPatternsAndThoseTheServerMustReap) {
+  std::set<std::string_view> held, reaped;
+  for (const ClosePatternInfo& pattern : kClosePatterns) {
+    if (pattern.held) held.insert(pattern.name);
+    if (pattern.awaits_reap) reaped.insert(pattern.name);
+  }
+  EXPECT_EQ(held, (std::set<std::string_view>{"close_timeout", "stall", "ignore_server_close", "server_close"}));
+  EXPECT_EQ(reaped, (std::set<std::string_view>{"close_timeout", "stall", "ignore_server_close"}));
+  // data_after_close waits up to its hold only for a server that does not answer: a healthy one ends it at once,
+  // and it is never a silent peer.
+  EXPECT_FALSE(describe(ClosePattern::data_after_close).held);
+  EXPECT_FALSE(describe(ClosePattern::data_after_close).awaits_reap);
+}
+
 // Every named enum is named the same way: a table as long as the enum, each name read back to its value.
 template <typename E>
 void expect_round_trip(const EnumNames<E>& names) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "plan/leak_blocks.hpp"
+#include "vocabulary/close_pattern.hpp"
 
 using namespace wsl;
 
@@ -59,6 +60,24 @@ TEST(LeakBlocks, AttributedCyclesRunEachPatternAloneAndHeldPatternsOnceAtTheEnd)
     EXPECT_EQ(blocks[i].flush, i % 2 == 0 && i < 12) << i;
     EXPECT_EQ(blocks[i].last_of_cycle, i == 3 || i == 7 || i == 12) << i;
   }
+}
+
+TEST(LeakBlocks, EveryHeldPatternRunsOnceAtTheEndAndDataAfterCloseInEveryCycle) {
+  Profile p;
+  p.cycles = 2;
+  p.phases = {{.name = "churn", .duration = 1s, .connections = 10, .churn_rate = 10}};
+  for (const ClosePatternInfo& row : kClosePatterns) p.close.mix.push_back({.pattern = row.pattern});
+  p.checks.leak.attribute = LeakAttribution::patterns;
+  std::map<ClosePattern, int> blocks_of;
+  for (const BlockPlan& b : plan_blocks(p)) {
+    ++blocks_of[*b.pattern];
+    if (describe(*b.pattern).held) {
+      EXPECT_EQ(b.cycle, 1u) << to_string(*b.pattern);
+    }
+  }
+  for (const ClosePatternInfo& row : kClosePatterns)
+    EXPECT_EQ(blocks_of[row.pattern], row.held ? 1 : 4) << row.name;  // else a flush and a measured block a cycle
+  EXPECT_EQ(blocks_of[ClosePattern::data_after_close], 4);
 }
 
 TEST(LeakBlocks, ABlockNarrowsEveryMixToItsPatternAndScalesThePhasesByItsWeight) {

@@ -167,6 +167,10 @@ TEST(ProfileErrors, LeakAttributionAndReapRulesPointAtTheKey) {
   EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: rst}]}\nchecks:\n  reap: {within: 20s}\n"),
             "t.yaml:4:10: checks.reap.within: checks.reap judges held peers, but no close mix has a stall, "
             "close_timeout or ignore_server_close entry with a weight above 0");
+  EXPECT_EQ(only_error(kPhase + "close: {mix: [{pattern: data_after_close}, {pattern: server_close}]}\nchecks:\n"
+                                "  reap: {within: 20s}\n"),
+            "t.yaml:4:10: checks.reap.within: checks.reap judges held peers, but no close mix has a stall, "
+            "close_timeout or ignore_server_close entry with a weight above 0");
   // A hold shorter than the time the server is given: our own reset would end the peer first.
   EXPECT_EQ(only_error(kPhase +
                        "close: {mix: [{pattern: clean}, {pattern: stall, hold: 10s}]}\nchecks:\n  reap: {within: 20s}\n"),

@@ -1,7 +1,11 @@
 // Dead peers: a held connection the server never gave back, or gave back too late, is a LEAK with its count.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "verdict/reap_check.hpp"
+#include "vocabulary/close_pattern.hpp"
 
 using namespace wsl;
 
@@ -50,6 +54,15 @@ TEST(ReapCheck, PeersReapedInTimePassWithTheirTimes) {
   EXPECT_NE(verdicts[0].reason.find("3 of 3 held peers given back within reap.within 10.0s (server ended TCP p50 "),
             std::string::npos)
       << verdicts[0].reason;
+}
+
+TEST(ReapCheck, OnlyThePatternsThatLeaveADeadPeerAreJudged) {
+  RunStats stats;
+  for (const ClosePatternInfo& row : kClosePatterns) stats.patterns[int(row.pattern)] = held(2, 2, {});
+  std::vector<std::string> judged;
+  for (const ResourceVerdict& v : judge_reaps(stats, within(10s), false)) judged.push_back(v.resource);
+  // server_close is held but answers the server; data_after_close keeps talking until its reply or hold ends.
+  EXPECT_EQ(judged, (std::vector<std::string>{"reap.close_timeout", "reap.stall", "reap.ignore_server_close"}));
 }
 
 TEST(ReapCheck, PeersReapedTooLateAreALeakToo) {
