@@ -3,16 +3,6 @@
 
 namespace wsl {
 
-const char* to_string(SearchStop stop) {
-  switch (stop) {
-    case SearchStop::bracketed: return "bracketed";
-    case SearchStop::max_reached: return "max_reached";
-    case SearchStop::host_limit: return "host_limit";
-    case SearchStop::interrupted: return "interrupted";
-  }
-  return "";
-}
-
 CapacityResult stepped_capacity(const std::vector<StepResult>& steps) {
   CapacityResult result;
   if (!steps.empty()) result.of = steps.front().of;

@@ -7,13 +7,18 @@
 
 #include "capacity/step_result.hpp"
 #include "verdict/threshold_checks.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 
 enum class CapacityMethod {
   steps,   // the profile's phases, each a step
   search,  // capacity: levels chosen one after another by the search controller
+  last = search,
 };
+inline constexpr EnumNames<CapacityMethod> kCapacityMethodNames = {"steps", "search"};
+static_assert(names_complete<CapacityMethod>(kCapacityMethodNames));
+constexpr const char* to_string(CapacityMethod m) { return name_in(kCapacityMethodNames, m); }
 
 // Why a search ended.
 enum class SearchStop {
@@ -21,7 +26,11 @@ enum class SearchStop {
   max_reached,  // capacity.max held
   host_limit,   // the highest level this host can run held, or a step ran out of local ports or fds
   interrupted,  // a signal ended the run first
+  last = interrupted,
 };
+inline constexpr EnumNames<SearchStop> kSearchStopNames = {"bracketed", "max_reached", "host_limit", "interrupted"};
+static_assert(names_complete<SearchStop>(kSearchStopNames));
+constexpr const char* to_string(SearchStop stop) { return name_in(kSearchStopNames, stop); }
 
 struct CapacityResult {
   CapacityMethod method = CapacityMethod::steps;
@@ -41,8 +50,6 @@ struct CapacityResult {
 
 // Steps in the order they ran: the sustained level is the highest one that held before the first step failed.
 CapacityResult stepped_capacity(const std::vector<StepResult>& steps);
-
-const char* to_string(SearchStop stop);
 
 // checks.capacity_min: passes when the sustained level is at least `min`.
 CheckResult capacity_min_check(double min, const CapacityResult& result);

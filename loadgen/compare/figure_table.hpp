@@ -5,6 +5,8 @@
 #include <array>
 #include <string_view>
 
+#include "vocabulary/enum_names.hpp"
+
 namespace wsl {
 
 enum class FigureKind {
@@ -26,10 +28,15 @@ enum class FigureKind {
   leak_other,            // kernel-timed socket states (time_wait, ...) and scraped series without a limit
   step_latency,          // a step both reports ran (same name): handshake and message RTT p99 (seconds)
   step_error_ratio,      // the same step: connect and handshake errors per connect attempted
+  last = step_error_ratio,
 };
-inline constexpr int kFigureKindCount = 18;
+inline constexpr int kFigureKindCount = int(kEnumCount<FigureKind>);
 
-enum class Worse { higher, lower };
+// Which direction of change is worse, named as README's figure table writes it.
+enum class Worse { higher, lower, last = lower };
+inline constexpr EnumNames<Worse> kWorseNames = {"higher", "lower"};
+static_assert(names_complete<Worse>(kWorseNames));
+constexpr const char* to_string(Worse w) { return name_in(kWorseNames, w); }
 enum class FigureUnit { level, seconds, ratio, count, bytes };
 
 struct FigureRule {
@@ -72,7 +79,7 @@ inline constexpr std::array<FigureRule, kFigureKindCount> kFigureRules = {{
 
 constexpr bool rules_in_kind_order() {
   for (int i = 0; i < kFigureKindCount; ++i)
-    if (int(kFigureRules[i].kind) != i) return false;
+    if (int(kFigureRules[i].kind) != i || kFigureRules[i].name.empty()) return false;
   return true;
 }
 static_assert(rules_in_kind_order(), "kFigureRules must list every FigureKind once, in enum order");

@@ -95,17 +95,6 @@ std::vector<std::pair<const T*, const T*>> pair_up(const std::vector<T>& base, c
 
 }  // namespace
 
-const char* to_string(RowOutcome outcome) {
-  switch (outcome) {
-    case RowOutcome::same: return "same";
-    case RowOutcome::better: return "better";
-    case RowOutcome::worse: return "worse";
-    case RowOutcome::regressed: return "REGRESSED";
-    case RowOutcome::not_compared: return "not in both";
-  }
-  return "";
-}
-
 Comparison compare_reports(const ReportFigures& base, const ReportFigures& next, double max_regression) {
   Comparison out;
   out.max_regression = max_regression;
@@ -113,7 +102,7 @@ Comparison compare_reports(const ReportFigures& base, const ReportFigures& next,
     ComparisonRow row = figure_row(b, n, max_regression);
     if (row.outcome == RowOutcome::regressed)
       out.regressions.push_back(row.label + " " + percent(*row.change) + " (" +
-                                (rule_of(*row.kind).worse == Worse::higher ? "higher" : "lower") +
+                                to_string(rule_of(*row.kind).worse) +
                                 " is worse; bound " + percent(max_regression).substr(1) + ")");
     out.rows.push_back(std::move(row));
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "compare/report_figures.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 
@@ -15,7 +16,11 @@ enum class RowOutcome {
   worse,         // worse, but within --max-regression (or a figure that is shown, not judged)
   regressed,     // worse past the bound, or a verdict that became FAIL, LEAK or INTERRUPTED: exit 1
   not_compared,  // only one report has it
+  last = not_compared,
 };
+inline constexpr EnumNames<RowOutcome> kRowOutcomeNames = {"same", "better", "worse", "REGRESSED", "not in both"};
+static_assert(names_complete<RowOutcome>(kRowOutcomeNames));
+constexpr const char* to_string(RowOutcome outcome) { return name_in(kRowOutcomeNames, outcome); }
 
 struct ComparisonRow {
   std::string label;
@@ -35,7 +40,5 @@ struct Comparison {
 };
 
 Comparison compare_reports(const ReportFigures& base, const ReportFigures& next, double max_regression);
-
-const char* to_string(RowOutcome outcome);
 
 }  // namespace wsl

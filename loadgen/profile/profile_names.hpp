@@ -1,4 +1,4 @@
-// The spellings of the profile's own enumerations (the close patterns' are in profile/close_pattern.hpp).
+// The spellings of the profile's own enumerations (the close patterns' are in vocabulary/close_pattern.hpp).
 #pragma once
 
 #include "profile/profile.hpp"

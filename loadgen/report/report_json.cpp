@@ -227,7 +227,7 @@ Json capacity(const RunReport& report) {
               {"max", optional_number(spec->max)},
               {"step_duration_seconds", seconds(spec->step_duration)},
               {"refine", spec->refine}};
-  return {{"method", c.method == CapacityMethod::search ? "search" : "steps"},
+  return {{"method", to_string(c.method)},
           {"of", to_string(c.of)},
           {"sustained", optional_number(c.sustained)},
           {"sustained_step", step_name(c.sustained_step)},

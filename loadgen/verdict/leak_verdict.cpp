@@ -63,18 +63,6 @@ std::string too_few_samples_reason(std::size_t baseline, std::size_t after, std:
 
 }  // namespace
 
-const char* to_string(Verdict v) {
-  switch (v) {
-    case Verdict::pass:
-      return "PASS";
-    case Verdict::leak:
-      return "LEAK";
-    case Verdict::inconclusive:
-      return "INCONCLUSIVE";
-  }
-  return "?";
-}
-
 Verdict worse(Verdict a, Verdict b) {
   auto rank = [](Verdict v) {
     switch (v) {

@@ -9,6 +9,7 @@
 
 #include "profile/profile.hpp"
 #include "verdict/resource_kind.hpp"
+#include "vocabulary/enum_names.hpp"
 
 namespace wsl {
 
@@ -58,9 +59,10 @@ namespace wsl {
 // Overall: any LEAK → LEAK (the run exits 1); every resource PASS → PASS; otherwise INCONCLUSIVE, which is
 // printed but does not fail the run. No resources at all is INCONCLUSIVE (nothing was monitored).
 
-enum class Verdict { pass, leak, inconclusive };
-
-const char* to_string(Verdict v);  // "PASS", "LEAK", "INCONCLUSIVE"
+enum class Verdict { pass, leak, inconclusive, last = inconclusive };
+inline constexpr EnumNames<Verdict> kVerdictNames = {"PASS", "LEAK", "INCONCLUSIVE"};
+static_assert(names_complete<Verdict>(kVerdictNames));
+constexpr const char* to_string(Verdict v) { return name_in(kVerdictNames, v); }
 
 // The worse of two verdicts: LEAK over INCONCLUSIVE over PASS.
 Verdict worse(Verdict a, Verdict b);

@@ -4,11 +4,14 @@
 #include <set>
 #include <string>
 
+#include "capacity/capacity_result.hpp"
+#include "compare/report_diff.hpp"
 #include "engine/connection.hpp"
 #include "plan/socket_demand.hpp"
 #include "profile/load_profile.hpp"
 #include "profile/profile_names.hpp"
 #include "stats/run_stats.hpp"
+#include "verdict/leak_verdict.hpp"
 #include "wire/frame_error.hpp"
 
 namespace wsl {
@@ -161,11 +164,23 @@ TEST(EnumNames, EveryNamedEnumReadsBack) {
   expect_round_trip<CloseStep>(kCloseStepNames);
   expect_round_trip<CloseEvent>(kCloseEventNames);
   expect_round_trip<FrameErrorKind>(kFrameErrorKindNames);
+  expect_round_trip<LeakAttribution>(kLeakAttributionNames);
+  expect_round_trip<CapacityQuantity>(kCapacityQuantityNames);
+  expect_round_trip<Verdict>(kVerdictNames);
+  expect_round_trip<CapacityMethod>(kCapacityMethodNames);
+  expect_round_trip<SearchStop>(kSearchStopNames);
+  expect_round_trip<RowOutcome>(kRowOutcomeNames);
+  expect_round_trip<Worse>(kWorseNames);
   EXPECT_STREQ(to_string(ClosePattern::ignore_server_close), "ignore_server_close");
   EXPECT_STREQ(to_string(CloseOutcome::server_never_closed), "server_never_closed");
   EXPECT_STREQ(to_string(Connection::State::closing), "closing");
   EXPECT_EQ(frame_error_label(FrameErrorKind::masked_frame), "masked_frame");
   EXPECT_EQ(kClosePatternCount, int(ClosePattern::last) + 1);
+  EXPECT_STREQ(to_string(Verdict::inconclusive), "INCONCLUSIVE");
+  EXPECT_STREQ(to_string(LeakAttribution::patterns), "patterns");
+  EXPECT_STREQ(to_string(SearchStop::max_reached), "max_reached");
+  EXPECT_STREQ(to_string(RowOutcome::not_compared), "not in both");
+  EXPECT_EQ(kFigureKindCount, int(FigureKind::last) + 1);
 }
 
 }  // namespace
