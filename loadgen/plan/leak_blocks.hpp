@@ -11,10 +11,10 @@
 namespace wsl {
 
 struct BlockPlan {
-  uint32_t cycle = 0;                   // 0-based
-  std::optional<ClosePattern> pattern;  // attributed: the one pattern this block runs
-  bool warmup = false;                  // in the first checks.leak.warmup_cycles cycles
-  bool flush = false;                   // attributed: the first of a pattern's two blocks (LoadBlock::flush)
+  uint32_t cycle = 0;                     // 0-based
+  std::optional<ClosePattern> pattern{};  // attributed: the one pattern this block runs
+  bool warmup = false;                    // in the first checks.leak.warmup_cycles cycles
+  bool flush = false;                     // attributed: the first of a pattern's two blocks (LoadBlock::flush)
   bool last_of_cycle = false;
 };
 

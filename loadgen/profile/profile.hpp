@@ -40,13 +40,13 @@ struct TargetSpec {
 // A phase changes the target number of open connections and/or churns them.
 struct Phase {
   std::string name;
-  std::optional<Duration> duration;      // absent: as long as its opens/closes take
-  std::optional<uint32_t> connections;   // target number of open connections
-  std::optional<double> connect_rate;    // opens per second; absent: spread over duration, else instant
-  std::optional<double> churn_rate;      // closes+reopens per second while holding `connections`
-  bool close_all = false;                // `close: all`
-  std::optional<double> close_rate;      // closes per second when shrinking/draining; absent: instant
-  std::vector<CloseChoice> mix;          // overrides close.mix for closes decided in this phase
+  std::optional<Duration> duration{};     // absent: as long as its opens/closes take
+  std::optional<uint32_t> connections{};  // target number of open connections
+  std::optional<double> connect_rate{};   // opens per second; absent: spread over duration, else instant
+  std::optional<double> churn_rate{};     // closes+reopens per second while holding `connections`
+  bool close_all = false;                 // `close: all`
+  std::optional<double> close_rate{};     // closes per second when shrinking/draining; absent: instant
+  std::vector<CloseChoice> mix{};         // overrides close.mix for closes decided in this phase
 
   bool operator==(const Phase&) const = default;
 };
@@ -155,7 +155,7 @@ struct CapacitySearch {
   CapacityQuantity of = CapacityQuantity::connections;
   double start = 0;                  // the first level; required
   double factor = 2;                 // each level is the last sustained one times this, until a step fails
-  std::optional<double> max;         // never above this; absent: as far as this host's limits allow
+  std::optional<double> max{};       // never above this; absent: as far as this host's limits allow
   Duration step_duration = 20s;      // how long each level is held (after the ramp to it)
   uint32_t refine = 3;               // bisections between the last sustained and the first failed level
   double ramp_rate = 1000;           // of: connections: opens per second while a step ramps up to its level

@@ -88,11 +88,11 @@ struct PatternShare {
   Verdict verdict = Verdict::inconclusive;
   double connections = 0;  // closed in the blocks that judged it
   double change = 0;       // the resource's change summed over those blocks
-  std::optional<double> per_connection;  // change per connection closed
-  std::optional<double> low;             // its 95% interval (memory), when the noise could be estimated
-  std::optional<double> high;
+  std::optional<double> per_connection{};  // change per connection closed
+  std::optional<double> low{};             // its 95% interval (memory), when the noise could be estimated
+  std::optional<double> high{};
   bool judged = true;  // false: reported only, it does not decide the resource (a held pattern's memory)
-  std::string reason;
+  std::string reason{};
 };
 
 struct ResourceVerdict {

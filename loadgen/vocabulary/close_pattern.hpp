@@ -51,7 +51,7 @@ struct CloseChoice {
   ClosePattern pattern = ClosePattern::clean;
   double weight = 1;
   int code = 1000;           // the row's default_code unless the entry gives one
-  std::string reason;
+  std::string reason{};
   Duration hold = 30s;
   Duration interval = 100ms;
   AbortPoint at = AbortPoint::before_response;

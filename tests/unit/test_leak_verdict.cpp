@@ -171,7 +171,9 @@ TEST(LeakVerdict, HealthyRuntimesWithAWarmUpNeverLeakInAThousandSeeds) {
       ASSERT_TRUE(v.warmup_change);
       EXPECT_NEAR(*v.warmup_change, 45 * MiB, 3 * MiB);
     }
-    if (cycles >= 4) EXPECT_GT(passed, 950) << "cycles " << cycles;  // decided, not merely not-LEAK
+    if (cycles >= 4) {
+      EXPECT_GT(passed, 950) << "cycles " << cycles;  // decided, not merely not-LEAK
+    }
   }
 }
 

@@ -302,7 +302,9 @@ TEST(SockDiagQuery, LooksUpADualStackServersIpv4Connection) {
   OwnedFds fds;
   int listener = fds.add(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
   int v6only = 0;
-  if (listener >= 0) ASSERT_EQ(::setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only), 0);
+  if (listener >= 0) {
+    ASSERT_EQ(::setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only), 0);
+  }
   sockaddr_in6 any{};
   any.sin6_family = AF_INET6;
   any.sin6_addr = in6addr_any;
