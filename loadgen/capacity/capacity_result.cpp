@@ -1,6 +1,8 @@
 // The sustained level of a run whose phases are its steps.
 #include "capacity/capacity_result.hpp"
 
+#include "profile/capacity_level.hpp"
+
 namespace wsl {
 
 CapacityResult stepped_capacity(const std::vector<StepResult>& steps) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "profile/capacity_level.hpp"
 #include "vocabulary/units.hpp"
 
 namespace wsl {

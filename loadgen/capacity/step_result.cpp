@@ -2,9 +2,9 @@
 #include "capacity/step_result.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
+#include "profile/capacity_level.hpp"
 #include "vocabulary/human_units.hpp"
 
 namespace wsl {
@@ -59,19 +59,6 @@ std::string ratio_text(double ratio) {
 
 bool is_host_limit_error(const std::string& reason) {
   return reason == "no_local_port" || reason == "no_file_descriptor";
-}
-
-std::string level_label(CapacityQuantity of, double level) {
-  char text[48];
-  switch (of) {
-    case CapacityQuantity::connections:
-      std::snprintf(text, sizeof text, "%.0f", level);
-      return text;
-    case CapacityQuantity::connect_rate:
-      std::snprintf(text, sizeof text, level == std::floor(level) ? "%.0f/s" : "%.1f/s", level);
-      return text;
-  }
-  return "";
 }
 
 StepResult measure_step(const StepFrame& frame, const PhaseStats& phase, const std::vector<ResourceSample>& series) {

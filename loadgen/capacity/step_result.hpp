@@ -73,7 +73,4 @@ void judge_step(StepResult& step, const Checks& checks);
 // Connect errors that mean this host ran out, not that the server refused: no local port, no file descriptor.
 bool is_host_limit_error(const std::string& reason);
 
-// "5000" connections or "350/s" opens per second, for messages and tables.
-std::string level_label(CapacityQuantity of, double level);
-
 }  // namespace wsl

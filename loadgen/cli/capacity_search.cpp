@@ -11,6 +11,7 @@
 #include "cli/interruptible_wait.hpp"
 #include "cli/run_session.hpp"
 #include "plan/capacity_steps.hpp"
+#include "profile/capacity_level.hpp"
 
 namespace wsl {
 namespace {

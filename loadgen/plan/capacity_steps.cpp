@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "capacity/step_result.hpp"
+#include "profile/capacity_level.hpp"
 
 namespace wsl {
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "profile/capacity_level.hpp"
 #include "profile/load_profile.hpp"
 #include "report/html_style.hpp"
 #include "report/html_tables.hpp"

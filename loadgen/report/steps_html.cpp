@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "profile/capacity_level.hpp"
 #include "report/html_text.hpp"
 #include "vocabulary/human_units.hpp"
 

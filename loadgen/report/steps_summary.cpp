@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "profile/capacity_level.hpp"
 #include "report/text_table.hpp"
 #include "vocabulary/human_units.hpp"
 
