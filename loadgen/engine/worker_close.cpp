@@ -201,7 +201,7 @@ void Worker::on_message_while_closing(Connection& conn, std::string_view payload
     ++stats_.messages_received;
     if (!conn.protocol_error_seen) {
       conn.protocol_error_seen = true;
-      ++stats_.protocol_errors["echoed_data_after_close"];
+      ++stats_.protocol_errors[std::string(kEchoedDataAfterClose)];
     }
     return;
   }

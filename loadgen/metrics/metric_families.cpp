@@ -8,6 +8,7 @@
 
 #include "metrics/metric_catalogue.hpp"
 #include "monitor/resource_sample.hpp"
+#include "vocabulary/close_pattern.hpp"
 #include "wire/frame_error.hpp"
 
 namespace wsl {
@@ -120,6 +121,10 @@ void add_load(FamilyList& out, const MetricsView& v) {
   std::map<std::string, uint64_t> protocol_errors = s.protocol_errors;
   for (int kind = 0; kind < kFrameErrorKindCount; ++kind)
     protocol_errors.try_emplace(std::string(frame_error_label(FrameErrorKind(kind))), 0);
+  // A pattern that sends data after its Close has its own reason, for a server that echoes that data.
+  for (const ClosePatternInfo& row : kClosePatterns)
+    if (row.breaks_rfc == RfcBreach::data_after_close && pattern_shown(v, row.pattern))
+      protocol_errors.try_emplace(std::string(kEchoedDataAfterClose), 0);
   for (const auto& [reason, n] : protocol_errors) out.add(metric::protocol_errors, double(n), {{"reason", reason}});
   std::map<int, uint64_t> drops = s.server_close_codes;
   drops.try_emplace(0, 0);

@@ -113,6 +113,9 @@ enum class RfcBreach {
   last = data_after_close,
 };
 
+// The protocol_errors reason of a server that echoed the data a data_after_close pattern sent after its Close.
+inline constexpr std::string_view kEchoedDataAfterClose = "echoed_data_after_close";
+
 struct ClosePatternInfo {
   ClosePattern pattern;
   std::string_view name;

@@ -22,7 +22,8 @@ EVERY_PATTERN = """
     - {pattern: server_close, weight: 1, hold: 500ms}
     - {pattern: handshake_abort, weight: 1, at: mid_request, by: fin}
     - {pattern: mid_message, weight: 1, by: rst}
-    - {pattern: invalid_close, weight: 1, code: 999}"""
+    - {pattern: invalid_close, weight: 1, code: 999}
+    - {pattern: data_after_close, weight: 1, hold: 500ms}"""
 
 # These runs are small (tens of connections a block), so a rate per connection is only meaningful for a large
 # leak: the limit is set well above their noise and well below the 64 KiB leaks. bench/verdict_accuracy.py judges
@@ -126,6 +127,34 @@ class LeakingServersAreCaught(TempDirTestCase):
                   for s in v["by_pattern"]}
         self.assertEqual({p: (s["verdict"], s["per_connection"]) for p, s in shares.items()},
                          {"clean": ("PASS", 0), "rst": ("LEAK", 1), "fin": ("LEAK", 1)})
+
+    def test_data_after_close_is_attributed_in_blocks_of_its_own_every_cycle(self):
+        # data_after_close is not a held pattern: against a server that answers its Close at once it runs like
+        # clean, two blocks a cycle (a flush, then the measured one), not one block at the end of the run. Its
+        # Close reaches leak-on-abort's server, which keeps nothing of it; the rst beside it is the leak.
+        server = ServeProcess("--fault", "leak-on-abort")
+        out = os.path.join(self.tmp, "out")
+        mix = "[{pattern: data_after_close, weight: 1, hold: 5s}, {pattern: rst, weight: 1}]"
+        try:
+            fds_before = fd_count(server.proc.pid)
+            r = run_wsloadgen("run", write_profile(self.tmp, profile(mix, connections=20, cycles=2, settle="600ms",
+                                                                       leak=", attribute: patterns")),
+                              "--target", server.url, "--progress", "off", "--out", out, timeout=90)
+            kept = fd_count(server.proc.pid) - fds_before
+        finally:
+            server.stop()
+        # Two blocks of 20 connections a cycle, over 2 cycles: 80 closes each; only rst's are kept.
+        self.assertEqual(kept, 80, kept)
+        self.assertEqual(r.code, 1, r)
+        report = report_of(out)
+        self.assertEqual(report["patterns"]["data_after_close"]["started"], 80, report["patterns"])
+        self.assertEqual(report["patterns"]["data_after_close"]["outcomes"]["completed"], 80, report["patterns"])
+        self.assertRegex(r.stdout, r"(?m)^by pattern data_after_close \(80 closed\): fds \+0.*per connection: "
+                                   r"(PASS|INCONCLUSIVE)$")
+        shares = {s["pattern"]: s for v in report["leak_verdict"]["resources"] if v["resource"] == "fds"
+                  for s in v["by_pattern"]}
+        self.assertEqual({p: (s["verdict"], s["per_connection"]) for p, s in shares.items()},
+                         {"data_after_close": ("PASS", 0), "rst": ("LEAK", 1)})
 
     def test_sockets_left_in_close_wait_are_found_and_counted(self):
         # The raw oracle in leak-on-abort mode never closes a socket whose client left without a Close frame:

@@ -85,6 +85,23 @@ TEST(MetricFamilies, PatternsOfTheMixAndCommonErrorsExistAtZeroSoRatesSeeTheirFi
   EXPECT_NE(text.find("reason=\"connection_refused\"} 0"), std::string::npos);
   EXPECT_NE(text.find("reason=\"handshake_bad_accept\"} 3"), std::string::npos);
   EXPECT_NE(text.find("reason=\"masked_frame\"} 0"), std::string::npos);
+  EXPECT_EQ(text.find("echoed_data_after_close"), std::string::npos) << "data_after_close is not in the mix";
+}
+
+TEST(MetricFamilies, DataAfterCloseInTheMixHasItsSeriesAndItsProtocolErrorAtZero) {
+  MetricsView v = sample_view();
+  v.patterns.push_back(ClosePattern::data_after_close);
+  const std::string text = render(v);
+  EXPECT_NE(text.find("wsloadgen_closes_started_total{run_id=\"nightly-7\",shard=\"1\",team=\"chat\","
+                      "pattern=\"data_after_close\"} 0"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("pattern=\"data_after_close\",outcome=\"timed_out\"} 0"), std::string::npos) << text;
+  EXPECT_NE(text.find("wsloadgen_close_handshake_duration_seconds_count{run_id=\"nightly-7\",shard=\"1\","
+                      "team=\"chat\",pattern=\"data_after_close\"} 0"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("reason=\"echoed_data_after_close\"} 0"), std::string::npos) << text;
 }
 
 TEST(MetricFamilies, HistogramBucketsAreCumulativeInSeconds) {
