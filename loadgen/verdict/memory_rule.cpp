@@ -106,11 +106,11 @@ bool rates_account_for_growth(const ResourceFacts& f, const std::vector<BlockGro
   return unexplained <= noise || unexplained <= 0.25 * std::abs(total) || unexplained <= 0.5 * limit * connections;
 }
 
-// A pattern is blamed only when it grew more than the least-growing other pattern by more than the limit (at the
-// fit's confidence): growth that every pattern's blocks show alike is the whole's, not one pattern's — a leak on
-// every connection, or a GC heap that grows what one pattern keeps during the blocks after it. Its LEAK is then
-// INCONCLUSIVE, and the whole (judged on its own) still leaks.
-void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& shares, double limit) {
+// A pattern is blamed only when it grew clearly more than the least-growing other pattern (the difference's
+// interval at the fit's confidence above zero, and the difference at least a quarter of its own rate): growth that every pattern's blocks show alike is the whole's, not
+// one pattern's — a leak on every connection, or a GC heap that grows for what one pattern keeps during the blocks
+// after it. Its LEAK is then INCONCLUSIVE, and the whole (judged on its own) still leaks.
+void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& shares) {
   const double t = student_t_two_sided(fit.confidence, std::max<std::size_t>(fit.degrees_of_freedom, 1));
   auto rate_of = [&](const std::string& group) {
     return std::find_if(fit.groups.begin(), fit.groups.end(), [&](const GroupRate& g) { return g.group == group; });
@@ -128,7 +128,7 @@ void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& s
     if (!lowest || !lowest->bounded()) continue;
     const double difference = own.per_connection - lowest->per_connection;
     const double half_width = t * std::hypot(standard_error(own), standard_error(*lowest));
-    if (difference - half_width > limit) continue;
+    if (difference - half_width > 0 && difference >= 0.25 * own.per_connection) continue;
     share.verdict = Verdict::inconclusive;
     share.reason += "; but not clearly more than " + lowest->group + " (" + bytes_change(lowest->per_connection) +
                     " per connection): growth every pattern shows alike is judged as a whole";
@@ -169,7 +169,7 @@ std::vector<PatternShare> pattern_shares(const ResourceFacts& f, const std::vect
     }
     shares.push_back(std::move(share));
   }
-  blame_only_what_stands_out(fit, shares, check.rss_per_connection_max);
+  blame_only_what_stands_out(fit, shares);
   return shares;
 }
 
