@@ -106,6 +106,35 @@ bool rates_account_for_growth(const ResourceFacts& f, const std::vector<BlockGro
   return unexplained <= noise || unexplained <= 0.25 * std::abs(total) || unexplained <= 0.5 * limit * connections;
 }
 
+// A pattern is blamed only when it grew clearly more than the least-growing other pattern (the difference's
+// interval at the fit's confidence above zero, and the difference at least a quarter of its own rate): growth that every pattern's blocks show alike is the whole's, not
+// one pattern's — a leak on every connection, or a GC heap that grows for what one pattern keeps during the blocks
+// after it. Its LEAK is then INCONCLUSIVE, and the whole (judged on its own) still leaks.
+void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& shares) {
+  const double t = student_t_two_sided(fit.confidence, std::max<std::size_t>(fit.degrees_of_freedom, 1));
+  auto rate_of = [&](const std::string& group) {
+    return std::find_if(fit.groups.begin(), fit.groups.end(), [&](const GroupRate& g) { return g.group == group; });
+  };
+  auto standard_error = [&](const GroupRate& g) { return (g.high - g.low) / (2 * t); };
+  for (PatternShare& share : shares) {
+    if (share.verdict != Verdict::leak) continue;
+    const GroupRate& own = *rate_of(share.pattern);
+    const GroupRate* lowest = nullptr;
+    for (const PatternShare& other : shares) {
+      if (!other.judged || other.pattern == share.pattern) continue;
+      const GroupRate& g = *rate_of(other.pattern);
+      if (!lowest || g.per_connection < lowest->per_connection) lowest = &g;
+    }
+    if (!lowest || !lowest->bounded()) continue;
+    const double difference = own.per_connection - lowest->per_connection;
+    const double half_width = t * std::hypot(standard_error(own), standard_error(*lowest));
+    if (difference - half_width > 0 && difference >= 0.25 * own.per_connection) continue;
+    share.verdict = Verdict::inconclusive;
+    share.reason += "; but not clearly more than " + lowest->group + " (" + bytes_change(lowest->per_connection) +
+                    " per connection): growth every pattern shows alike is judged as a whole";
+  }
+}
+
 // Attributed runs: each pattern's share, from its measured blocks, in the order the patterns first ran. Held
 // patterns are reported, not judged; when the rates do not account for the growth, none is judged.
 std::vector<PatternShare> pattern_shares(const ResourceFacts& f, const std::vector<BlockGrowth>& growths,
@@ -140,6 +169,7 @@ std::vector<PatternShare> pattern_shares(const ResourceFacts& f, const std::vect
     }
     shares.push_back(std::move(share));
   }
+  blame_only_what_stands_out(fit, shares);
   return shares;
 }
 

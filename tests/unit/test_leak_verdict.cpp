@@ -515,3 +515,40 @@ TEST(LeakVerdict, ALevelThatStaysDownBecomesTheNewMark) {
   ASSERT_TRUE(v.per_connection) << v.reason;
   EXPECT_GT(*v.per_connection, 300) << v.reason;  // the last blocks' growth is seen, not hidden under the old peak
 }
+
+TEST(LeakVerdict, ALeakOnEveryConnectionIsTheWholesNotOnePatterns) {
+  // 2 KiB kept per connection whatever its close pattern: no pattern stands out, every pattern together leaks.
+  const auto blocks = pattern_blocks(4, {"clean", "rst", "fin"}, 2000);
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    auto v = judge_resource(simulated_rss(seed, blocks, 2 * KiB, "", 40 * MiB, 0.2 * MiB, 0.2 * MiB), blocks,
+                            LeakCheck{});
+    ASSERT_EQ(v.verdict, Verdict::leak) << v.reason;
+    ASSERT_TRUE(v.per_connection_low);
+    EXPECT_GT(*v.per_connection_low, 512);
+    for (const PatternShare& share : v.by_pattern) {
+      ASSERT_EQ(share.verdict, Verdict::inconclusive) << "seed " << seed << " " << share.pattern << ": " << share.reason;
+      EXPECT_TRUE(has(share.reason, "judged as a whole")) << share.reason;
+    }
+  }
+}
+
+TEST(LeakVerdict, GrowthSpilledIntoAHealthyPatternsBlocksDoesNotBlameIt) {
+  // What npm ws did with 16 KiB kept per rst and fin connection in small blocks: the measured clean blocks grew by
+  // nearly half the leaking patterns' rate (the heap grew for the leak blocks later). clean is not blamed.
+  const auto blocks = pattern_blocks(4, {"clean", "rst", "fin"}, 650);
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> jitter(-0.2 * MiB, 0.2 * MiB);
+  ResourceSamples s{"rss", {50 * MiB, 50 * MiB, 50 * MiB}, {}};
+  double level = 90 * MiB;
+  for (const LoadBlock& b : blocks) {
+    level += (b.group == "clean" ? 7.2 : 16) * KiB * 650;
+    const double l = level + jitter(rng);
+    s.settled.push_back({l, l, l});
+  }
+  auto v = judge_resource(s, blocks, LeakCheck{});
+  EXPECT_EQ(v.verdict, Verdict::leak) << v.reason;
+  ASSERT_EQ(v.by_pattern.size(), 3u);
+  EXPECT_EQ(v.by_pattern[0].verdict, Verdict::inconclusive) << v.by_pattern[0].reason;
+  EXPECT_EQ(v.by_pattern[1].verdict, Verdict::leak) << v.by_pattern[1].reason;
+  EXPECT_EQ(v.by_pattern[2].verdict, Verdict::leak) << v.by_pattern[2].reason;
+}
