@@ -1,4 +1,5 @@
-// Reads `capacity`: the search mode that raises a level step by step until the server fails (docs/capacity-and-compare.md).
+// Reads `capacity`: the search mode that raises a level step by step until the server fails
+// (docs/capacity-and-compare.md).
 #include "profile/profile_keys.hpp"
 #include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"

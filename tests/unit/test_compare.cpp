@@ -1,4 +1,5 @@
-// `wsloadgen compare`: the direction table, the diff of two reports, reading reports, and the table in docs/capacity-and-compare.md.
+// `wsloadgen compare`: the direction table, the diff of two reports, reading reports, and the table in
+// docs/capacity-and-compare.md.
 #include <gtest/gtest.h>
 
 #include <fstream>
