@@ -55,7 +55,7 @@ std::set<std::string> accepted_profile_keys() {
   return keys;
 }
 
-const std::regex kKeyPath("[a-z_]+(\\[\\])?(\\.[a-z_]+(\\[\\])?)*");
+const std::regex kKeyPath("[a-z0-9_]+(\\[\\])?(\\.[a-z0-9_]+(\\[\\])?)*");
 
 TEST(DocsInStep, ProfileReferenceDocumentsEveryKeyTheParserAccepts) {
   const auto documented = backticked_rows(read_doc("docs/profile-reference.md"), kKeyPath);
