@@ -1,4 +1,5 @@
-// The capacity search (SPEC §9): a pure controller that turns each step's outcome into the next level to try.
+// The capacity search (docs/capacity-and-compare.md): a pure controller that turns each step's outcome into the next
+// level to try.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
-// One step of a run (a phase, or one level of a capacity search): what it measured, and whether the server
-// sustained it (SPEC §9). Pure: built from a phase's figures and the monitor's samples in the step's window.
+// One step of a run (a phase, or one level of a capacity search): what it measured, and whether the server sustained it
+// (docs/capacity-and-compare.md). Pure: built from a phase's figures and the monitor's samples in the step's window.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// `wsloadgen compare BASE NEW`: two reports side by side, exit 1 on a regression (SPEC §10).
+// `wsloadgen compare BASE NEW`: two reports side by side, exit 1 on a regression (docs/capacity-and-compare.md).
 #pragma once
 
 #include "cli/command_line.hpp"

@@ -1,4 +1,4 @@
-// The process exit codes of SPEC §1, in one place.
+// The process exit codes (docs/exit-codes.md), in one place.
 #pragma once
 
 namespace wsl {

@@ -27,7 +27,7 @@ namespace wsl {
 class RunSession {
  public:
   RunSession(const Profile& profile, const Command& command);
-  // Runs everything and returns the exit code (SPEC §1).
+  // Runs everything and returns the exit code (docs/exit-codes.md).
   int run();
 
  private:

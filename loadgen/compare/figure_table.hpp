@@ -1,5 +1,5 @@
-// The one table of `wsloadgen compare` (SPEC §10): for each kind of figure, which direction is worse, how small a
-// change is noise, and how its values are written. README "Comparing runs" lists it.
+// The one table of `wsloadgen compare`: for each kind of figure, which direction is worse, how small a change is
+// noise, and how its values are written. docs/capacity-and-compare.md lists it.
 #pragma once
 
 #include <array>
@@ -32,7 +32,7 @@ enum class FigureKind {
 };
 inline constexpr int kFigureKindCount = int(kEnumCount<FigureKind>);
 
-// Which direction of change is worse, named as README's figure table writes it.
+// Which direction of change is worse, named as the figure table of docs/capacity-and-compare.md writes it.
 enum class Worse { higher, lower, last = lower };
 inline constexpr EnumNames<Worse> kWorseNames = {"higher", "lower"};
 static_assert(names_complete<Worse>(kWorseNames));
@@ -41,7 +41,7 @@ enum class FigureUnit { level, seconds, ratio, count, bytes };
 
 struct FigureRule {
   FigureKind kind;
-  std::string_view name;  // as README lists it
+  std::string_view name;  // as docs/capacity-and-compare.md lists it
   Worse worse;
   double noise;           // a change no larger than this (in the figure's unit) never counts as a regression
   bool judged;            // false: shown beside the others but never fails the comparison

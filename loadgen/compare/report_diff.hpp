@@ -1,4 +1,5 @@
-// The comparison of two reports (SPEC §10): every figure side by side with its change, judged by the figure table.
+// The comparison of two reports (docs/capacity-and-compare.md): every figure side by side with its change, judged by
+// the figure table.
 #pragma once
 
 #include <optional>

@@ -151,7 +151,7 @@ constexpr CloseReaction holding_silent(E event) {
   switch (event) {
     case E::close_frame: return {S::holding_silent};  // read with the last bytes before the pause: ignored
     // The server gave up on a quiet peer: that is the answer the pattern waits for. The hold goes on:
-    // SPEC §3 has the client end TCP only when it expires.
+    // docs/close-patterns.md has the client end TCP only when it expires.
     case E::server_ended_tcp: return {S::holding_silent, O::completed};
     case E::deadline: return {S::holding_silent, O::server_never_closed, A::reset};  // the hold is over: RST
     case E::probe: return {S::holding_silent, {}, A::probe_tcp};

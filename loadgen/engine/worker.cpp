@@ -184,7 +184,7 @@ void Worker::handle_stop(int64_t now_ns) {
   const auto request = StopRequest(stop_request_.load());
   stop_handled_ = request;
   if (request == StopRequest::abort) {
-    // Aborting resets every connection still open (README), rather than closing it with a FIN.
+    // Aborting resets every connection still open (docs/command-line.md), rather than closing it with a FIN.
     for (auto& [id, conn] : connections_) {
       if (conn->fd >= 0) send_rst(conn->fd);
       conn->fd = -1;

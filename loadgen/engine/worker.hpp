@@ -30,7 +30,7 @@ namespace wsl {
 // Ignoring it would leave a dead socket open, so the compiler insists it is looked at.
 enum class [[nodiscard]] Handled : uint8_t { keep_socket, close_socket };
 
-// How a run is asked to end early (SPEC §1: first signal drains, second aborts).
+// How a run is asked to end early (docs/command-line.md: first signal drains, second aborts).
 enum class StopRequest : int { none = 0, drain = 1, abort = 2 };
 
 class Worker {

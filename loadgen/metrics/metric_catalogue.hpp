@@ -1,4 +1,4 @@
-// Every metric wsloadgen exports, in one place: the code, the dashboards and the README all use these names.
+// Every metric wsloadgen exports, in one place: the code, the dashboards and docs/metrics.md all use these names.
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,6 @@
-// Reads `capacity`: the search mode that raises a level step by step until the server fails (SPEC §9).
+// Reads `capacity`: the search mode that raises a level step by step until the server fails
+// (docs/capacity-and-compare.md).
+#include "profile/profile_keys.hpp"
 #include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
@@ -6,8 +8,7 @@
 namespace wsl {
 namespace {
 
-constexpr std::string_view kCapacityKeys[] = {"of",     "start",  "factor",    "max",
-                                              "step_duration", "refine", "ramp_rate", "connections"};
+constexpr const auto& kCapacityKeys = profile_keys::kCapacity;
 constexpr uint64_t kMaxRefine = 20;  // each bisection halves the interval: 20 is a millionth of it
 
 // A key's value and path, remembered until the keys it depends on are known; `given` once the key was seen.

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "profile/did_you_mean.hpp"
+#include "profile/profile_keys.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 #include "profile/value_rules.hpp"
@@ -12,11 +13,7 @@ namespace wsl {
 namespace {
 
 // The keys of an entry: pattern and weight, which every pattern takes, then the settings of the table.
-constexpr auto kMixKeys = [] {
-  std::array<std::string_view, 2 + kCloseSettings.size()> keys{"pattern", "weight"};
-  for (size_t i = 0; i < kCloseSettings.size(); ++i) keys[2 + i] = kCloseSettings[i].name;
-  return keys;
-}();
+constexpr const auto& kMixKeys = profile_keys::kMixEntry;
 
 const CloseSettingInfo* setting_named(std::string_view key) {
   for (const CloseSettingInfo& s : kCloseSettings)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "profile/profile_keys.hpp"
 #include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
@@ -11,18 +12,14 @@
 namespace wsl {
 namespace {
 
-constexpr std::string_view kCloseKeys[] = {"timeout", "mix"};
-constexpr std::string_view kMonitorKeys[] = {"pid", "scrape", "interval", "series"};
-constexpr std::string_view kPidFileKeys[] = {"pid_file"};
-constexpr std::string_view kChecksKeys[] = {"leak",           "reap",           "handshake_error_ratio_max",
-                                            "handshake_p99_max", "dropped_by_server_max", "message_rtt_p99_max",
-                                            "server_cpu_max", "capacity_min"};
-constexpr std::string_view kLeakKeys[] = {"settle",        "fd_delta_max",           "rss_delta_max",
-                                          "close_wait_max", "rss_slope_max",         "warmup_cycles",
-                                          "rss_per_connection_max", "attribute"};
-constexpr std::string_view kReapKeys[] = {"within"};
-constexpr std::string_view kMetricsKeys[] = {"listen", "pushgateway", "labels", "run_id", "linger"};
-constexpr std::string_view kPushgatewayKeys[] = {"url", "job", "interval"};
+constexpr const auto& kCloseKeys = profile_keys::kClose;
+constexpr const auto& kMonitorKeys = profile_keys::kMonitor;
+constexpr const auto& kPidFileKeys = profile_keys::kPidFile;
+constexpr const auto& kChecksKeys = profile_keys::kChecks;
+constexpr const auto& kLeakKeys = profile_keys::kLeak;
+constexpr const auto& kReapKeys = profile_keys::kReap;
+constexpr const auto& kMetricsKeys = profile_keys::kMetrics;
+constexpr const auto& kPushgatewayKeys = profile_keys::kPushgateway;
 
 void read_pid(ReadContext& ctx, const YAML::Node& node, const std::string& path, MonitorSpec& monitor) {
   if (node.IsMap()) {

@@ -1,12 +1,12 @@
 // Reads `phases`: the list of steps that set the number of open connections, churn them or close them.
+#include "profile/profile_keys.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 
 namespace wsl {
 namespace {
 
-constexpr std::string_view kPhaseKeys[] = {"name",       "duration", "connections", "connect_rate",
-                                           "churn_rate", "close",    "close_rate",  "mix"};
+constexpr const auto& kPhaseKeys = profile_keys::kPhase;
 constexpr std::string_view kCloseValues[] = {"all"};
 
 Phase read_phase(ReadContext& ctx, const YAML::Node& node, const std::string& path, size_t index) {

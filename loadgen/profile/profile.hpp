@@ -142,7 +142,7 @@ struct Checks {
   bool operator==(const Checks&) const = default;
 };
 
-// What a capacity search raises step by step (SPEC §9).
+// What a capacity search raises step by step (docs/capacity-and-compare.md).
 enum class CapacityQuantity {
   connections,   // open connections held for a step
   connect_rate,  // new connections per second (churned), for servers whose limit is their accept path

@@ -2,16 +2,15 @@
 #include <cctype>
 
 #include "profile/profile_validation.hpp"
+#include "profile/profile_keys.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 
 namespace wsl {
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"name",    "target", "workers", "seed",    "cycles",
-                                         "phases",  "session", "close",  "monitor", "checks",
-                                         "capacity", "metrics", "report", "max_message_size"};
-constexpr std::string_view kReportKeys[] = {"dir"};
+constexpr const auto& kTopKeys = profile_keys::kTop;
+constexpr const auto& kReportKeys = profile_keys::kReport;
 constexpr uint64_t kMaxWorkers = 1024;
 
 void read_workers(ReadContext& ctx, const YAML::Node& node, const std::string& path, unsigned& workers) {

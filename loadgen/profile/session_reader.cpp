@@ -1,5 +1,6 @@
 // Reads `session`: how long each connection lives and what it sends (messages, pings) while open.
 #include "profile/did_you_mean.hpp"
+#include "profile/profile_keys.hpp"
 #include "profile/profile_names.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
@@ -7,10 +8,10 @@
 namespace wsl {
 namespace {
 
-constexpr std::string_view kSessionKeys[] = {"lifetime", "messages", "ping"};
-constexpr std::string_view kLifetimeKeys[] = {"dist", "value", "mean", "min", "max"};
-constexpr std::string_view kMessagesKeys[] = {"interval", "size", "payload", "expect_echo"};
-constexpr std::string_view kPingKeys[] = {"interval"};
+constexpr const auto& kSessionKeys = profile_keys::kSession;
+constexpr const auto& kLifetimeKeys = profile_keys::kLifetime;
+constexpr const auto& kMessagesKeys = profile_keys::kMessages;
+constexpr const auto& kPingKeys = profile_keys::kPing;
 
 // The lifetime keys each distribution takes, by Lifetime::Dist order.
 std::vector<std::string_view> lifetime_keys_for(Lifetime::Dist dist) {

@@ -1,5 +1,6 @@
 // Reads the `target` section: where to connect, with which headers (${VAR} expanded) and TLS settings.
 #include "profile/env_expansion.hpp"
+#include "profile/profile_keys.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
 #include "profile/value_rules.hpp"
@@ -7,9 +8,8 @@
 namespace wsl {
 namespace {
 
-constexpr std::string_view kTargetKeys[] = {"url",     "headers",           "subprotocols",     "origin",
-                                            "connect_timeout", "handshake_timeout", "source_addresses", "tls"};
-constexpr std::string_view kTlsKeys[] = {"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"};
+constexpr const auto& kTargetKeys = profile_keys::kTarget;
+constexpr const auto& kTlsKeys = profile_keys::kTls;
 
 // A string value with ${VAR} expanded; `secret` is set when the environment contributed to it.
 std::optional<std::string> read_expanded(ReadContext& ctx, const YAML::Node& node, const std::string& path,

@@ -1,4 +1,4 @@
-// report.json: everything a run measured and decided, in a documented, versioned schema (README "report.json").
+// report.json: everything a run measured and decided, in a documented, versioned schema (docs/report.md).
 #include "report/report_json.hpp"
 
 #include <cmath>
@@ -181,7 +181,7 @@ Json latency_figures(const LatencyFigures& f) {
           {"p99", f.p99 ? Json(seconds(*f.p99)) : Json(nullptr)}};
 }
 
-// Per step (SPEC §9): a phase of the run, or one level of a capacity search.
+// Per step (docs/capacity-and-compare.md): a phase of the run, or one level of a capacity search.
 Json steps(const std::vector<StepResult>& list) {
   Json out = Json::array();
   for (const StepResult& s : list)

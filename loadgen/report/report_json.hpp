@@ -1,4 +1,4 @@
-// report.json: everything a run measured and decided, in a documented, versioned schema (README "report.json").
+// report.json: everything a run measured and decided, in a documented, versioned schema (docs/report.md).
 #pragma once
 
 #include <string>

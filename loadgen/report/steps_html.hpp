@@ -1,5 +1,5 @@
 // report.html's capacity section: the sustained level, latency and errors against the level with the knee marked,
-// and one table row per step (SPEC §9).
+// and one table row per step (docs/capacity-and-compare.md).
 #pragma once
 
 #include <string>

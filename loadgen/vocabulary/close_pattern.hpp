@@ -15,8 +15,8 @@
 
 namespace wsl {
 
-// How a connection ends; each value's wire behaviour is specified in SPEC §3. A new value gets its row in
-// kClosePatterns below and its first close step in Worker::begin_close (engine/worker_close.cpp).
+// How a connection ends; each value's wire behaviour is documented in docs/close-patterns.md. A new value gets its row
+// in kClosePatterns below and its first close step in Worker::begin_close (engine/worker_close.cpp).
 enum class ClosePattern {
   clean,
   close_no_wait,

@@ -79,7 +79,7 @@ class HandshakeAbort(CloseRunCase):
     """handshake_abort is decided at open: a mix of only handshake_abort makes every connection abort.
 
     Such a run has no completed handshake on purpose, which passes the handshake_p99 check and is no
-    handshake error (README): the run passes (exit 0)."""
+    handshake error (docs/close-patterns.md): the run passes (exit 0)."""
 
     def run_abort(self, at, by):
         result, conns = self.run_against_oracle(

@@ -47,7 +47,7 @@ class CloseTimeout(CloseRunCase):
     def test_server_that_answers_and_closes_first_gets_no_reply_and_an_rst(self):
         # The oracle answers the Close and sends its FIN at once. The client neither reads nor follows
         # with a FIN of its own: it notes that the server gave up, but still ends TCP only when the hold
-        # expires, with an RST (SPEC §3).
+        # expires, with an RST (docs/close-patterns.md).
         _, conns = self.run_against_oracle(profile(self.ENTRY, self.HOLD_PHASE), 20)
 
         def check(conn):

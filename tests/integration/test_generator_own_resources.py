@@ -126,7 +126,7 @@ class GeneratorOwnResources(TempDirTestCase):
                     sampler.stop()
                 stderr.seek(0)
                 # The monitored server is the oracle, which gives back every socket it is handed: a healthy
-                # server must pass the leak verdict (SPEC §4), whether or not it answers Closes and pings.
+                # server must pass the leak verdict (docs/verdict.md), whether or not it answers Closes and pings.
                 self.assertEqual(proc.returncode, 0, stdout + stderr.read())
             self.assertTrue(oracle.wait_for_ended(CONNECTIONS + 1, timeout=10))
         finally:

@@ -1,4 +1,4 @@
-"""The README's main job: profiles/smoke.yaml against the embedded server, checked against what the server saw."""
+"""The README's quick start: profiles/smoke.yaml against the embedded server, checked against what the server saw."""
 import os
 import re
 import sys

@@ -1,4 +1,4 @@
-// Command-line parsing: every flag of SPEC §1, the shortcuts that become overrides, and usage errors.
+// Command-line parsing: every flag of docs/command-line.md, the shortcuts that become overrides, and usage errors.
 #include <gtest/gtest.h>
 
 #include "cli/command_line.hpp"

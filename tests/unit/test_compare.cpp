@@ -1,4 +1,5 @@
-// `wsloadgen compare`: the direction table, the diff of two reports, reading reports, and the README's table.
+// `wsloadgen compare`: the direction table, the diff of two reports, reading reports, and the table in
+// docs/capacity-and-compare.md.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -158,13 +159,13 @@ TEST(CompareRendering, TextAndHtmlCarryEveryRowAndTheOutcome) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
-TEST(CompareTable, TheReadmeListsEveryFiguresDirection) {
-  std::ifstream in(std::string(WSLOADGEN_SOURCE_DIR) + "/README.md");
+TEST(CompareTable, TheDocsListEveryFiguresDirection) {
+  std::ifstream in(std::string(WSLOADGEN_SOURCE_DIR) + "/docs/capacity-and-compare.md");
   std::stringstream readme;
   readme << in.rdbuf();
   for (const FigureRule& rule : kFigureRules) {
     const std::string row = "| " + std::string(rule.name) + " | " + (rule.worse == Worse::higher ? "higher" : "lower");
-    EXPECT_NE(readme.str().find(row), std::string::npos) << "README lacks the row " << row;
+    EXPECT_NE(readme.str().find(row), std::string::npos) << "docs/capacity-and-compare.md lacks the row " << row;
   }
 }
 

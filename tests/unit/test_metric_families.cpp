@@ -3,9 +3,7 @@
 
 #include <prometheus/text_serializer.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "metrics/metric_catalogue.hpp"
@@ -48,17 +46,6 @@ TEST(MetricFamilies, EveryFamilyComesFromTheCatalogueWithItsKind) {
   for (const auto& family : metric_families(sample_view())) {
     EXPECT_TRUE(catalogue.count(family.name)) << family.name;
     EXPECT_FALSE(family.help.empty()) << family.name;
-  }
-}
-
-TEST(MetricCatalogue, TheReadmeTableListsEveryMetricWithItsType) {
-  std::ifstream in(std::string(WSLOADGEN_SOURCE_DIR) + "/README.md");
-  std::stringstream readme;
-  readme << in.rdbuf();
-  const char* kinds[] = {"counter", "gauge", "histogram"};
-  for (const MetricDefinition* def : kAllMetrics) {
-    const std::string row = "| `" + std::string(def->name) + "` | " + kinds[int(def->kind)] + " |";
-    EXPECT_NE(readme.str().find(row), std::string::npos) << "README lacks the row " << row;
   }
 }
 

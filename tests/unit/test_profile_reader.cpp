@@ -1,4 +1,5 @@
-// Profile reading: defaults, every section of SPEC §2, ${VAR} expansion, and the render/re-load round trip.
+// Profile reading: defaults, every section of docs/profile-reference.md, ${VAR} expansion, and the render/re-load round
+// trip.
 #include <gtest/gtest.h>
 
 #include <map>

@@ -74,7 +74,7 @@ def within(actual, expected, relative=0.10, slack=0.1):
 
 def most_periodic(span, interval):
     """The most frames of a periodic kind (messages, pings) that fit in `span` seconds: the first comes at a
-    random offset within the first interval, then one per interval (SPEC §2, session.messages)."""
+    random offset within the first interval, then one per interval (docs/profile-reference.md, session.messages)."""
     return int(span / interval + 1e-9) + 1
 
 
