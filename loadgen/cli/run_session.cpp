@@ -145,10 +145,10 @@ int RunSession::run_blocks() {
   // blocks make the levels after them comparable.
   for (const BlockPlan& block : plan_blocks(profile_)) {
     if (interrupted_) break;
-    const Profile block_profile_ = block_profile(profile_, block);  // the pool's schedule reads it
-    const std::optional<BlockRun> ran = run_block(block_profile_);
+    const Profile profile_of_block = block_profile(profile_, block);  // the pool's schedule reads it
+    const std::optional<BlockRun> ran = run_block(profile_of_block);
     if (!ran) return kExitCannotProceed;
-    record_phase_steps(block_profile_, block, *ran);
+    record_phase_steps(profile_of_block, block, *ran);
     if (interrupted_) break;
     if (block.last_of_cycle) current_cycle_ = ++summary_.cycles_completed;
     if (monitor_) settle_after(block, ran->stats);
