@@ -2,6 +2,9 @@
 // per close pattern when the run is attributed (rules in leak_verdict.hpp).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "verdict/leak_rules.hpp"
@@ -106,11 +109,53 @@ bool rates_account_for_growth(const ResourceFacts& f, const std::vector<BlockGro
   return unexplained <= noise || unexplained <= 0.25 * std::abs(total) || unexplained <= 0.5 * limit * connections;
 }
 
+// A pattern's growth per connection in each judged cycle, from its measured (not flush, not held) blocks.
+using CycleRates = std::map<uint32_t, double>;
+std::map<std::string, CycleRates> rates_by_cycle(const ResourceFacts& f, const std::vector<BlockGrowth>& growths) {
+  std::map<std::string, std::map<uint32_t, std::pair<double, double>>> sums;  // growth, connections
+  for (const BlockGrowth& g : growths) {
+    const LoadBlock& block = f.blocks[g.block];
+    if (block.flush || block.held || block.connections_closed <= 0) continue;
+    auto& [growth, connections] = sums[block.group][block.cycle];
+    growth += g.growth;
+    connections += block.connections_closed;
+  }
+  std::map<std::string, CycleRates> rates;
+  for (const auto& [group, cycles] : sums)
+    for (const auto& [cycle, sum] : cycles) rates[group][cycle] = sum.first / sum.second;
+  return rates;
+}
+
+// The first judged cycle in which `own` did not grow more per connection than the least-growing other judged
+// pattern by at least half the limit, if any.
+std::optional<uint32_t> cycle_not_standing_out(const std::string& own, const std::vector<PatternShare>& shares,
+                                               const std::map<std::string, CycleRates>& by_cycle, double limit) {
+  const auto mine = by_cycle.find(own);
+  if (mine == by_cycle.end()) return std::nullopt;
+  for (const auto& [cycle, rate] : mine->second) {
+    std::optional<double> lowest;
+    for (const PatternShare& other : shares) {
+      if (!other.judged || other.pattern == own) continue;
+      const auto theirs = by_cycle.find(other.pattern);
+      if (theirs == by_cycle.end()) continue;
+      const auto same_cycle = theirs->second.find(cycle);
+      if (same_cycle != theirs->second.end()) lowest = std::min(lowest.value_or(same_cycle->second), same_cycle->second);
+    }
+    if (lowest && rate - *lowest < 0.5 * limit) return cycle;
+  }
+  return std::nullopt;
+}
+
 // A pattern is blamed only when it grew clearly more than the least-growing other pattern (the difference's
-// interval at the fit's confidence above zero, and the difference at least a quarter of its own rate): growth that every pattern's blocks show alike is the whole's, not
-// one pattern's — a leak on every connection, or a GC heap that grows for what one pattern keeps during the blocks
-// after it. Its LEAK is then INCONCLUSIVE, and the whole (judged on its own) still leaks.
-void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& shares) {
+// interval at the fit's confidence above zero, and the difference at least a quarter of its own rate): growth that
+// every pattern's blocks show alike is the whole's, not one pattern's — a leak on every connection, or a GC heap
+// that grows for what one pattern keeps during the blocks after it. And it must stand out in every judged cycle,
+// not on average: a GC heap grows in lumps blocks after the allocation (Go's heap goal doubles what is live), and
+// a lump that lands in a healthy pattern's blocks in two cycles out of three can lift its pooled rate above a
+// leaking one's; the block order changes every cycle, so a leak of the pattern's own shows in each. Its LEAK is
+// then INCONCLUSIVE, and the whole (judged on its own) still leaks.
+void blame_only_what_stands_out(const RateFit& fit, const std::map<std::string, CycleRates>& by_cycle, double limit,
+                                std::vector<PatternShare>& shares) {
   const double t = student_t_two_sided(fit.confidence, std::max<std::size_t>(fit.degrees_of_freedom, 1));
   auto rate_of = [&](const std::string& group) {
     return std::find_if(fit.groups.begin(), fit.groups.end(), [&](const GroupRate& g) { return g.group == group; });
@@ -128,10 +173,16 @@ void blame_only_what_stands_out(const RateFit& fit, std::vector<PatternShare>& s
     if (!lowest || !lowest->bounded()) continue;
     const double difference = own.per_connection - lowest->per_connection;
     const double half_width = t * std::hypot(standard_error(own), standard_error(*lowest));
-    if (difference - half_width > 0 && difference >= 0.25 * own.per_connection) continue;
-    share.verdict = Verdict::inconclusive;
-    share.reason += "; but not clearly more than " + lowest->group + " (" + bytes_change(lowest->per_connection) +
-                    " per connection): growth every pattern shows alike is judged as a whole";
+    if (difference - half_width <= 0 || difference < 0.25 * own.per_connection) {
+      share.verdict = Verdict::inconclusive;
+      share.reason += "; but not clearly more than " + lowest->group + " (" + bytes_change(lowest->per_connection) +
+                      " per connection): growth every pattern shows alike is judged as a whole";
+    } else if (const std::optional<uint32_t> cycle = cycle_not_standing_out(share.pattern, shares, by_cycle, limit)) {
+      share.verdict = Verdict::inconclusive;
+      share.reason += "; but in cycle " + std::to_string(*cycle + 1) +
+                      " it grew no more than another pattern: growth that moves between patterns from cycle to "
+                      "cycle (a GC heap growing in lumps) is judged as a whole";
+    }
   }
 }
 
@@ -169,7 +220,7 @@ std::vector<PatternShare> pattern_shares(const ResourceFacts& f, const std::vect
     }
     shares.push_back(std::move(share));
   }
-  blame_only_what_stands_out(fit, shares);
+  blame_only_what_stands_out(fit, rates_by_cycle(f, growths), check.rss_per_connection_max, shares);
   return shares;
 }
 
