@@ -88,9 +88,11 @@ UpgradeProgress UpgradeResponseParser::feed(std::string_view chunk) {
 }
 
 bool UpgradeResponseParser::accept_status_line(std::string_view line) {
-  // A status code is three digits, 100-999 (RFC 9110 §15): "001" is garbage, not status 1.
+  // A status code is three digits, 100-999 (RFC 9110 §15): "001" is garbage, not status 1. An HTTP/1.0 answer
+  // is a refusal told plainly (a server at its limit answering "HTTP/1.0 503"), but it can never switch protocols.
+  const bool http_1_0 = line.compare(0, 9, "HTTP/1.0 ") == 0;
   const bool well_formed =
-      line.size() >= 12 && line.compare(0, 9, "HTTP/1.1 ") == 0 && line[9] >= '1' && line[9] <= '9' &&
+      line.size() >= 12 && (line.compare(0, 9, "HTTP/1.1 ") == 0 || http_1_0) && line[9] >= '1' && line[9] <= '9' &&
       std::all_of(line.begin() + 10, line.begin() + 12, [](char c) { return c >= '0' && c <= '9'; }) &&
       (line.size() == 12 || line[12] == ' ');
   if (!well_formed) {
@@ -98,6 +100,10 @@ bool UpgradeResponseParser::accept_status_line(std::string_view line) {
     return false;
   }
   status_code_ = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (status_code_ == 101 && http_1_0) {
+    reject("handshake_malformed", "HTTP/1.0 cannot switch protocols: \"" + excerpt(line) + "\"");
+    return false;
+  }
   if (status_code_ != 101) {
     reject("handshake_status", "server answered \"" + excerpt(line) + "\" instead of 101");
     return false;

@@ -203,6 +203,13 @@ TEST(UpgradeResponse, RejectsMalformed) {
 }
 
 // Found by tests/fuzz/fuzz_upgrade_response.cpp: a status below 100 was reported as status 1.
+TEST(UpgradeResponse, AnHttp10RefusalIsAStatusNotMalformed) {
+  // What a server at its connection limit may answer: a plain refusal, counted by its status.
+  const auto refused = parse("HTTP/1.0 503 Service Unavailable\r\n\r\n");
+  EXPECT_EQ(refused.reason, "handshake_status");
+  EXPECT_EQ(refused.status, 503);
+}
+
 TEST(UpgradeResponse, StatusBelow100IsMalformedNotAStatus) {
   const std::string fuzzed =
       "HTTP/1.1 001 Switching Protocols\r\nUpgrade: w\x02HTTP/1.1 101 Switchghing Protoeco\x97s\r\n\xd4" "eb";
