@@ -17,7 +17,8 @@ std::string per_second(uint64_t now, uint64_t before, Duration over) {
 }  // namespace
 
 std::string progress_line(const ProgressView& v) {
-  std::string line = human_duration(v.elapsed) + " cycle " + std::to_string(v.cycle) + "/" + std::to_string(v.cycles);
+  std::string line = human_duration(v.elapsed);
+  if (!v.search) line += " cycle " + std::to_string(v.cycle) + "/" + std::to_string(v.cycles);
   if (!v.phase.empty()) line += " " + v.phase;
   line += " | active " + std::to_string(v.now.active);
   line += " | opened " + std::to_string(v.now.connections_opened) + " " +

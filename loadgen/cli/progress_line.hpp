@@ -12,6 +12,7 @@ struct ProgressView {
   Duration elapsed{};
   uint32_t cycle = 1;   // 1-based
   uint32_t cycles = 1;
+  bool search = false;  // a capacity search: its steps (the phase names) are the run's course, not cycles
   std::string phase;    // empty before the first phase starts
   ProgressSnapshot now;
   ProgressSnapshot before;  // the previous line's, for rates

@@ -50,6 +50,7 @@ std::string RunSession::progress_text() {
   view.elapsed = Duration(now - epoch_ns_);
   view.cycle = std::min(current_cycle_.load() + 1, profile_.cycles);
   view.cycles = profile_.cycles;
+  view.search = profile_.capacity.has_value();
   view.before = previous_progress_;
   view.since_before = Duration(now - previous_progress_ns_);
   previous_progress_ = view.now;

@@ -35,5 +35,14 @@ TEST(ProgressLine, WithoutMonitorOrPhase) {
   EXPECT_NE(line.find("cycle 1/1 | active 0"), std::string::npos) << line;
 }
 
+TEST(ProgressLine, ACapacitySearchNamesItsStepNotACycle) {
+  ProgressView v;
+  v.elapsed = 3s;
+  v.search = true;
+  v.phase = "step-400";
+  v.since_before = 1s;
+  EXPECT_EQ(progress_line(v).rfind("3.00s step-400 | active 0 | ", 0), 0u) << progress_line(v);
+}
+
 }  // namespace
 }  // namespace wsl
