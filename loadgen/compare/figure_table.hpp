@@ -86,4 +86,12 @@ static_assert(rules_in_kind_order(), "kFigureRules must list every FigureKind on
 
 constexpr const FigureRule& rule_of(FigureKind kind) { return kFigureRules[size_t(kind)]; }
 
+// A quantile is judged only when enough samples lie beyond it, in both reports: the p99 of 50 handshakes is the
+// slowest one, as noisy as a maximum (a one-second capacity step on a busy host moves it by tens of milliseconds).
+// With 10 samples beyond it, a p99 needs 1000 samples, a p90 100 and a p50 20; with fewer it is shown, not judged.
+inline constexpr double kSamplesBeyondAJudgedQuantile = 10;
+constexpr bool quantile_rests_on_enough_samples(double count, double quantile) {
+  return count * (1 - quantile) >= kSamplesBeyondAJudgedQuantile - 1e-9;
+}
+
 }  // namespace wsl

@@ -2,6 +2,7 @@
 #include "compare/report_figures.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -46,12 +47,23 @@ const Json& required(const Json& object, const char* key, const std::string& whe
 
 std::optional<double> ratio(std::optional<double> part, std::optional<double> whole);
 
+// Whether `quantile` (0.5 for "p50") of the quantiles object `q` rests on enough samples to be judged. A report
+// without a count (none of version 1 lacks it) keeps the figure judged.
+bool enough_samples(const Json& q, double quantile, const std::string& where) {
+  const std::optional<double> count = number_at(q, "count", where);
+  return !count || quantile_rests_on_enough_samples(*count, quantile);
+}
+
+double quantile_of(std::string_view name) { return name == "p50" ? 0.50 : name == "p90" ? 0.90 : 0.99; }
+
 class Collector {
  public:
   explicit Collector(ReportFigures& out) : out_(out) {}
 
-  void add(std::string key, std::string label, FigureKind kind, std::optional<double> value) {
-    out_.figures.push_back({std::move(key), std::move(label), kind, value, !whole_run_not_comparable_});
+  void add(std::string key, std::string label, FigureKind kind, std::optional<double> value,
+           bool comparable = true) {
+    out_.figures.push_back(
+        {std::move(key), std::move(label), kind, value, comparable && !whole_run_not_comparable_});
   }
   // From here on, figures of the whole run are shown but not judged (a capacity search).
   void whole_run_not_comparable(bool yes) { whole_run_not_comparable_ = yes; }
@@ -82,9 +94,12 @@ void add_steps(Collector& c, const Json& report, bool search) {
     const std::string where = "steps[" + name + "]";
     const std::string id = search ? name : name + " (cycle " + std::to_string(int64_t(
                                                   number_at(step, "cycle", where).value_or(0))) + ")";
-    for (const char* figure : {"handshake_seconds", "message_rtt_seconds"})
+    for (const char* figure : {"handshake_seconds", "message_rtt_seconds"}) {
+      const Json& q = required(step, figure, where);
+      const std::string at = where + "." + figure;
       c.add("step." + id + "." + figure + ".p99", id + (figure[0] == 'h' ? " handshake p99" : " message RTT p99"),
-            FigureKind::step_latency, number_at(required(step, figure, where), "p99", where + "." + figure));
+            FigureKind::step_latency, number_at(q, "p99", at), enough_samples(q, 0.99, at));
+    }
     c.add("step." + id + ".error_ratio", id + " error ratio", FigureKind::step_error_ratio,
           ratio(number_at(step, "errors_total", where), number_at(step, "connects_attempted", where)));
   }
@@ -103,10 +118,11 @@ void add_latency(Collector& c, const Json& report) {
   for (const char* name : {"connect", "handshake", "message_rtt"}) {
     const std::string where = std::string("latency_seconds.") + name;
     const Json& q = required(latency, name, "latency_seconds");
-    for (const char* quantile : {"p50", "p90", "p99", "max"})
+    for (const char* quantile : {"p50", "p90", "p99"})
       c.add("latency." + std::string(name) + "." + quantile, std::string(name) + " " + quantile,
-            std::string_view(quantile) == "max" ? FigureKind::maximum : FigureKind::latency,
-            number_at(q, quantile, where));
+            FigureKind::latency, number_at(q, quantile, where), enough_samples(q, quantile_of(quantile), where));
+    c.add("latency." + std::string(name) + ".max", std::string(name) + " max", FigureKind::maximum,
+          number_at(q, "max", where));
   }
 }
 
@@ -144,13 +160,16 @@ void add_patterns(Collector& c, const Json& report) {
   if (!patterns.is_object()) throw Malformed("patterns: expected an object");
   for (const auto& [name, pattern] : patterns.items()) {
     const std::string where = "patterns." + name;
+    const Json& close = required(pattern, "close_latency_seconds", where);
     c.add(where + ".close_latency.p99", name + " close p99", FigureKind::close_latency,
-          number_at(required(pattern, "close_latency_seconds", where), "p99", where + ".close_latency_seconds"));
+          number_at(close, "p99", where + ".close_latency_seconds"),
+          enough_samples(close, 0.99, where + ".close_latency_seconds"));
     const Json& reclaim = required(pattern, "server_reclaim_seconds", where);
-    for (const char* quantile : {"p50", "p99", "max"})
-      c.add(where + ".reclaim." + quantile, name + " reclaim " + quantile,
-            std::string_view(quantile) == "max" ? FigureKind::maximum : FigureKind::reclaim_time,
-            number_at(reclaim, quantile, where + ".server_reclaim_seconds"));
+    const std::string at = where + ".server_reclaim_seconds";
+    for (const char* quantile : {"p50", "p99"})
+      c.add(where + ".reclaim." + quantile, name + " reclaim " + quantile, FigureKind::reclaim_time,
+            number_at(reclaim, quantile, at), enough_samples(reclaim, quantile_of(quantile), at));
+    c.add(where + ".reclaim.max", name + " reclaim max", FigureKind::maximum, number_at(reclaim, "max", at));
   }
   const Json& stuck = required(report, "reclaim_stuck", "report");
   if (!stuck.is_object()) throw Malformed("reclaim_stuck: expected an object");

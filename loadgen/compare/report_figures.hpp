@@ -16,7 +16,8 @@ struct Figure {
   std::string label;  // as printed, e.g. "handshake p99"
   FigureKind kind;
   std::optional<double> value;  // absent: the report has the key but no value (null)
-  bool judged = true;           // false: this report's figure is not comparable (a search's whole-run figures)
+  bool judged = true;           // false: this report's figure is not comparable (a search's whole-run figures, or
+                                // a quantile of too few samples: quantile_rests_on_enough_samples)
 };
 
 struct VerdictFigure {

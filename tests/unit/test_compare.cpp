@@ -20,7 +20,7 @@ using Json = nlohmann::json;
 // The smallest report of schema version 1 that compare reads, with the figures the tests change.
 Json report(double sustained, double handshake_p99, double failed, const std::string& fds_verdict = "PASS",
             const std::string& method = "steps") {
-  Json quantiles = {{"count", 10}, {"p50", 0.001}, {"p90", 0.002}, {"p99", 0.003}, {"max", 0.004}};
+  Json quantiles = {{"count", 2000}, {"p50", 0.001}, {"p90", 0.002}, {"p99", 0.003}, {"max", 0.004}};
   Json handshake = quantiles;
   handshake["p99"] = handshake_p99;
   return {{"schema_version", 1},
@@ -39,8 +39,8 @@ Json report(double sustained, double handshake_p99, double failed, const std::st
                                             {"per_connection", nullptr}, {"by_pattern", Json::array()}}}}}},
           {"capacity", {{"method", method}, {"of", "connections"}, {"sustained", sustained}}},
           {"steps", {{{"name", "step-100"}, {"cycle", 1}, {"completed", true}, {"connects_attempted", 1000},
-                      {"errors_total", failed}, {"handshake_seconds", {{"p99", handshake_p99}}},
-                      {"message_rtt_seconds", {{"p99", nullptr}}}}}}};
+                      {"errors_total", failed}, {"handshake_seconds", {{"count", 2000}, {"p99", handshake_p99}}},
+                      {"message_rtt_seconds", {{"count", 0}, {"p99", nullptr}}}}}}};
 }
 
 ReportFigures figures(const Json& j) {
@@ -123,6 +123,29 @@ TEST(Compare, ASearchIsJudgedOnItsCapacityAndTheStepsBothRanNotOnWholeRunFigures
   // Stepped runs name their steps by cycle too: a phase runs once per cycle.
   EXPECT_EQ(row(compare_reports(figures(report(1, 0.05, 0)), figures(report(1, 0.05, 0)), 0.1),
                 "step-100 (cycle 1) error ratio").outcome, RowOutcome::same);
+}
+
+TEST(Compare, AQuantileOfTooFewSamplesIsShownNotJudged) {
+  // The p99 of 999 handshakes has 9.99 beyond it: as noisy as a maximum. Of 1000 it has 10, and is judged.
+  const auto with_handshakes = [](double count, double p99) {
+    Json r = report(5000, p99, 0);
+    r["latency_seconds"]["handshake"]["count"] = count;
+    r["steps"][0]["handshake_seconds"]["count"] = count;
+    r["patterns"]["clean"]["server_reclaim_seconds"]["count"] = 20;  // enough for a p50, not for a p99
+    r["patterns"]["clean"]["server_reclaim_seconds"]["p50"] = p99;
+    r["patterns"]["clean"]["server_reclaim_seconds"]["p99"] = p99;
+    return figures(r);
+  };
+  const Comparison few = compare_reports(with_handshakes(999, 0.05), with_handshakes(2000, 0.5), 0.10);
+  EXPECT_EQ(row(few, "handshake p99").outcome, RowOutcome::worse) << "shown, not judged";
+  EXPECT_EQ(row(few, "step-100 (cycle 1) handshake p99").outcome, RowOutcome::worse);
+  EXPECT_EQ(row(few, "clean reclaim p99").outcome, RowOutcome::worse) << "20 reclaims: a p99 of one";
+  EXPECT_EQ(row(few, "clean reclaim p50").outcome, RowOutcome::regressed) << "20 reclaims: 10 beyond a p50";
+  const Comparison enough = compare_reports(with_handshakes(1000, 0.05), with_handshakes(1000, 0.5), 0.10);
+  EXPECT_EQ(row(enough, "handshake p99").outcome, RowOutcome::regressed);
+  EXPECT_EQ(row(enough, "step-100 (cycle 1) handshake p99").outcome, RowOutcome::regressed);
+  EXPECT_FALSE(quantile_rests_on_enough_samples(199, 0.95));
+  EXPECT_TRUE(quantile_rests_on_enough_samples(20, 0.50));
 }
 
 TEST(CompareReading, OnlyVersionOneReportsAreRead) {

@@ -26,16 +26,20 @@ Misbehaviours (NAME):
 huge-length and flood never stop sending: the client's Close is recorded but never answered, so the
 client must end TCP itself (and keep reading, or not, without its memory growing). Every other
 misbehaviour answers a client's Close like the oracle does. Records of streaming connections carry
-"streamed_bytes": how much the server got onto the wire.
+"streamed_bytes": how much the server got onto the wire, and their frames' "t" is when the kernel received
+the bytes that completed the frame (SO_TIMESTAMPNS), not when this busy loop got round to reading them: the
+tests time the client's give-up from its Close, and a server that streams is the one most likely to read late.
 """
 import argparse
 import json
 import signal
+import socket
 import struct
 import sys
+import time
 
-from wire_oracle import (Behaviour, OP_BINARY, OP_PING, OP_TEXT, Oracle, accept_key, encode_frame,
-                         parse_request_head, raise_fd_limit, switching_protocols_response)
+from wire_oracle import (Behaviour, OP_BINARY, OP_CLOSE, OP_PING, OP_TEXT, Oracle, RECV_CHUNK, accept_key,
+                         encode_frame, parse_request_head, raise_fd_limit, switching_protocols_response)
 
 FRAME_MISBEHAVIOURS = {
     "reserved-opcode": struct.pack("!BB", 0x80 | 0x3, 2) + b"hi",
@@ -50,6 +54,20 @@ FLOOD_MESSAGE = encode_frame(OP_BINARY, b"f" * (16 * 1024))
 STATUS_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
 SIMPLE_NAMES = ("refuse-after-preflight", "silent", "bad-accept", "unoffered-subprotocol", "huge-length", "flood",
                 *FRAME_MISBEHAVIOURS)
+
+
+SO_TIMESTAMPNS = 35  # Linux; Python's socket module does not name it
+
+
+def kernel_arrival(conn, ancillary):
+    """The kernel's receive time of the last bytes read (CLOCK_REALTIME in the control message), on the record's
+    clock (seconds since the accept, monotonic); the read's own time when the kernel gave none."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+            seconds, nanoseconds = struct.unpack("qq", data[:16])
+            realtime_to_monotonic = time.monotonic() - time.time()
+            return round(seconds + nanoseconds / 1e9 + realtime_to_monotonic - conn.accepted_mono, 6)
+    return conn.now()
 
 
 def parse_misbehaviour(name):
@@ -78,7 +96,12 @@ class HostileServer(Oracle):
         self.streaming = self.misbehaviour in ("huge-length", "flood")
 
     def accept_all(self):
+        known = len(self.connections)
         super().accept_all()
+        if self.streaming:
+            for conn in self.connections[known:]:
+                conn.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+                conn.received_total, conn.arrivals = 0, []
         if self.misbehaviour == "refuse-after-preflight" and self.connections and self.listener.fileno() >= 0:
             # From now on the port refuses: connects get an RST, as from a server that went away.
             self.selector.unregister(self.listener)
@@ -131,6 +154,44 @@ class HostileServer(Oracle):
             if not conn.ended:
                 conn.queue(chunk, again)
         conn.queue(chunk, again)
+
+    # -- when the kernel received what the client sent (streaming connections only)
+
+    def read_available(self, conn):
+        if not self.streaming:
+            return super().read_available(conn)
+        while True:
+            try:
+                chunk, ancillary, _, _ = conn.sock.recvmsg(RECV_CHUNK, socket.CMSG_SPACE(16))
+            except (BlockingIOError, InterruptedError):
+                return None
+            except ConnectionResetError:
+                return "rst"
+            except BrokenPipeError:
+                return "fin"
+            if not chunk:
+                return "fin"
+            conn.inbuf += chunk
+            conn.received_total += len(chunk)
+            conn.arrivals.append((conn.received_total, kernel_arrival(conn, ancillary)))
+
+    def consume_frames(self, conn):
+        if self.streaming:
+            # Where the unparsed bytes start in the stream, so that each frame finds the read that completed it.
+            conn.parse_offset = conn.received_total - len(conn.inbuf)
+        super().consume_frames(conn)
+
+    def record_frame(self, conn, header, payload):
+        super().record_frame(conn, header, payload)
+        if not self.streaming:
+            return
+        frame = conn.record["frames"][-1]
+        conn.parse_offset += conn.last_frame_bytes
+        arrived = next((t for end, t in conn.arrivals if end >= conn.parse_offset), None)
+        if arrived is not None:
+            if conn.record["client_close_t"] == frame["t"] and header["opcode"] == OP_CLOSE:
+                conn.record["client_close_t"] = arrived
+            frame["t"] = arrived
 
     def on_client_close(self, conn, header, payload):
         if self.streaming:

@@ -41,6 +41,10 @@ DATA_OPCODES = (OP_CONTINUATION, OP_TEXT, OP_BINARY)
 CLOSE_LINGER_SECONDS = 2.0          # how long the server waits for the peer's FIN after its own
 MAX_REQUEST_HEAD = 64 * 1024        # a request head larger than this is refused with 400
 RECV_CHUNK = 65536
+# The most one connection may send in one turn of the loop. A server that streams without end (hostile_server.py)
+# to a client that reads as fast as it writes would otherwise never leave flush(), and the client's Close would be
+# read, and timed, only when the loop came back: on a busy host, a quarter of a second late.
+SEND_BUDGET_PER_TURN = 256 * 1024
 
 
 # ---------------------------------------------------------------- pure protocol helpers
@@ -453,6 +457,7 @@ class Oracle:
                 break
             header, payload, used = parsed
             del conn.inbuf[:used]
+            conn.last_frame_bytes = used  # header and payload, as they were on the wire
             self.record_frame(conn, header, payload)
             self.react_to_frame(conn, header, payload)
         if conn.pending_close_reply is not None and self.behaviour.fail_data_after_close:
@@ -557,7 +562,8 @@ class Oracle:
         """Send what is queued; watch for writability only while something is left."""
         if conn.ended or conn.record["server_fin_t"] is not None:
             return
-        while conn.outbuf:
+        budget = SEND_BUDGET_PER_TURN
+        while conn.outbuf and budget > 0:
             try:
                 sent = conn.sock.send(conn.outbuf)
             except (BlockingIOError, InterruptedError):
@@ -566,6 +572,7 @@ class Oracle:
                 self.on_send_failed(conn, e)
                 return
             del conn.outbuf[:sent]
+            budget -= sent
             conn.note_sent(sent)
             conn.record["last_write_t"] = conn.now()
         want_write = bool(conn.outbuf)
