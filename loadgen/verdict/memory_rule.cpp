@@ -109,21 +109,30 @@ bool rates_account_for_growth(const ResourceFacts& f, const std::vector<BlockGro
   return unexplained <= noise || unexplained <= 0.25 * std::abs(total) || unexplained <= 0.5 * limit * connections;
 }
 
-// A pattern's growth per connection in each judged cycle, from its measured (not flush, not held) blocks.
+// A pattern's growth per connection in each judged cycle, from its measured blocks and, apart, from its flush blocks
+// (held blocks run once and are not judged).
 using CycleRates = std::map<uint32_t, double>;
-std::map<std::string, CycleRates> rates_by_cycle(const ResourceFacts& f, const std::vector<BlockGrowth>& growths) {
-  std::map<std::string, std::map<uint32_t, std::pair<double, double>>> sums;  // growth, connections
+struct PatternCycleRates {
+  std::map<std::string, CycleRates> measured;
+  std::map<std::string, CycleRates> flush;
+};
+PatternCycleRates rates_by_cycle(const ResourceFacts& f, const std::vector<BlockGrowth>& growths) {
+  using Sums = std::map<std::string, std::map<uint32_t, std::pair<double, double>>>;  // growth, connections
+  Sums measured, flush;
   for (const BlockGrowth& g : growths) {
     const LoadBlock& block = f.blocks[g.block];
-    if (block.flush || block.held || block.connections_closed <= 0) continue;
-    auto& [growth, connections] = sums[block.group][block.cycle];
+    if (block.held || block.connections_closed <= 0) continue;
+    auto& [growth, connections] = (block.flush ? flush : measured)[block.group][block.cycle];
     growth += g.growth;
     connections += block.connections_closed;
   }
-  std::map<std::string, CycleRates> rates;
-  for (const auto& [group, cycles] : sums)
-    for (const auto& [cycle, sum] : cycles) rates[group][cycle] = sum.first / sum.second;
-  return rates;
+  const auto rates = [](const Sums& sums) {
+    std::map<std::string, CycleRates> out;
+    for (const auto& [group, cycles] : sums)
+      for (const auto& [cycle, sum] : cycles) out[group][cycle] = sum.first / sum.second;
+    return out;
+  };
+  return {rates(measured), rates(flush)};
 }
 
 // The first judged cycle in which `own` did not grow more per connection than the least-growing other judged
@@ -150,11 +159,13 @@ std::optional<uint32_t> cycle_not_standing_out(const std::string& own, const std
 // interval at the fit's confidence above zero, and the difference at least a quarter of its own rate): growth that
 // every pattern's blocks show alike is the whole's, not one pattern's — a leak on every connection, or a GC heap
 // that grows for what one pattern keeps during the blocks after it. And it must stand out in every judged cycle,
-// not on average: a GC heap grows in lumps blocks after the allocation (Go's heap goal doubles what is live), and
-// a lump that lands in a healthy pattern's blocks in two cycles out of three can lift its pooled rate above a
-// leaking one's; the block order changes every cycle, so a leak of the pattern's own shows in each. Its LEAK is
-// then INCONCLUSIVE, and the whole (judged on its own) still leaks.
-void blame_only_what_stands_out(const RateFit& fit, const std::map<std::string, CycleRates>& by_cycle, double limit,
+// in its measured block and in its flush block, not on average: a GC heap grows in lumps blocks after the
+// allocation (Go's heap goal doubles what is live, so a lump is twice what the blocks before it kept), and lumps
+// that land in a healthy pattern's measured blocks cycle after cycle can lift its rate above a leaking one's (Go's
+// RSS did, in CI, three cycles out of three). A leak of the pattern's own grows both its blocks in every cycle,
+// whatever ran before them; a lump has to land in all of them by chance. Its LEAK is otherwise INCONCLUSIVE, and
+// the whole (judged on its own) still leaks.
+void blame_only_what_stands_out(const RateFit& fit, const PatternCycleRates& by_cycle, double limit,
                                 std::vector<PatternShare>& shares) {
   const double t = student_t_two_sided(fit.confidence, std::max<std::size_t>(fit.degrees_of_freedom, 1));
   auto rate_of = [&](const std::string& group) {
@@ -177,11 +188,18 @@ void blame_only_what_stands_out(const RateFit& fit, const std::map<std::string, 
       share.verdict = Verdict::inconclusive;
       share.reason += "; but not clearly more than " + lowest->group + " (" + bytes_change(lowest->per_connection) +
                       " per connection): growth every pattern shows alike is judged as a whole";
-    } else if (const std::optional<uint32_t> cycle = cycle_not_standing_out(share.pattern, shares, by_cycle, limit)) {
+    } else if (const std::optional<uint32_t> cycle =
+                   cycle_not_standing_out(share.pattern, shares, by_cycle.measured, limit)) {
       share.verdict = Verdict::inconclusive;
       share.reason += "; but in cycle " + std::to_string(*cycle + 1) +
                       " it grew no more than another pattern: growth that moves between patterns from cycle to "
                       "cycle (a GC heap growing in lumps) is judged as a whole";
+    } else if (const std::optional<uint32_t> flush_cycle =
+                   cycle_not_standing_out(share.pattern, shares, by_cycle.flush, limit)) {
+      share.verdict = Verdict::inconclusive;
+      share.reason += "; but in cycle " + std::to_string(*flush_cycle + 1) +
+                      " its flush block grew no more than another pattern's: growth that moves between blocks (a GC "
+                      "heap growing in lumps) is judged as a whole";
     }
   }
 }
