@@ -47,7 +47,8 @@ ComparisonRow figure_row(const Figure* base, const Figure* next, double bound) {
   const double worse_by = rule.worse == Worse::higher ? diff : -diff;
   // Judged when the table says so and neither report marks its figure as not comparable.
   const bool judged = rule.judged && (!base || base->judged) && (!next || next->judged);
-  if (std::abs(diff) <= rule.noise) row.outcome = RowOutcome::same;
+  const double noise = std::max({rule.noise, base ? base->noise : 0.0, next ? next->noise : 0.0});
+  if (std::abs(diff) <= noise) row.outcome = RowOutcome::same;
   else if (worse_by < 0) row.outcome = RowOutcome::better;
   else if (judged && (magnitude > 0 ? worse_by / magnitude : INFINITY) > bound)
     row.outcome = RowOutcome::regressed;

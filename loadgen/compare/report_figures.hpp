@@ -18,6 +18,8 @@ struct Figure {
   std::optional<double> value;  // absent: the report has the key but no value (null)
   bool judged = true;           // false: this report's figure is not comparable (a search's whole-run figures, or
                                 // a quantile of too few samples: quantile_rests_on_enough_samples)
+  double noise = 0;             // this report's own noise for the figure, when larger than the table's (a count's
+                                // leak limit: a change within what the run itself tolerates is not a regression)
 };
 
 struct VerdictFigure {

@@ -148,6 +148,22 @@ TEST(Compare, AQuantileOfTooFewSamplesIsShownNotJudged) {
   EXPECT_TRUE(quantile_rests_on_enough_samples(20, 0.50));
 }
 
+TEST(Compare, ACountsDeltaWithinTheRunsOwnLimitIsNoise) {
+  // What a capacity search's sockets did in CI: -1 after one run, +1 after the next (a socket still closing), both
+  // PASS against fd_delta_max 8. Past the limit it is judged as before.
+  const auto with_fds = [](double delta) {
+    Json r = report(5000, 0.05, 0);
+    r["leak_verdict"]["resources"][0]["delta"] = delta;
+    r["leak_verdict"]["resources"][0]["limit"] = 8;
+    return figures(r);
+  };
+  EXPECT_EQ(row(compare_reports(with_fds(-1), with_fds(1), 0.10), "fds delta").outcome, RowOutcome::same);
+  EXPECT_EQ(row(compare_reports(with_fds(0), with_fds(8), 0.10), "fds delta").outcome, RowOutcome::same);
+  EXPECT_EQ(row(compare_reports(with_fds(0), with_fds(9), 0.10), "fds delta").outcome, RowOutcome::regressed);
+  EXPECT_EQ(row(compare_reports(figures(report(5000, 0.05, 0)), with_fds(2), 0.10), "fds delta").outcome,
+            RowOutcome::same) << "the larger of the two reports' limits";
+}
+
 TEST(CompareReading, OnlyVersionOneReportsAreRead) {
   std::string error;
   Json v2 = report(1, 1, 0);
