@@ -34,9 +34,11 @@ The figures are the result: the script exits 0 when every run produced a report,
 changes nothing; the header prints its sha256.
 
     /usr/bin/python3 bench/verdict_accuracy.py [--runtimes node-ws,python-websockets,go-gorilla,boost-beast]
-        [--repeats 5] [--quick] [--keep DIR] [--bin build/wsloadgen] [--timeout 900]
+        [--repeats 5] [--cases healthy,memory,fds,tasks] [--quick] [--keep DIR] [--bin build/wsloadgen]
+        [--timeout 900]
 
 --quick: one healthy run and the 4096-byte case, of the first runtime listed, to check the script (~8 min).
+--cases: only these kinds of case (memory includes the search for the smallest leak caught).
 --keep DIR: keep each run's report directory (plus wsloadgen's output and the server's account) under DIR,
 and every scored run in DIR/verdict_accuracy.json.
 """
@@ -82,11 +84,22 @@ ENDED_WITHOUT_CLOSE = ABRUPT + ("stall",)       # a stalled peer ends by a heart
 FIRST_SIZES = (4096, 1024)
 SMALLER_SIZES = (512, 256)                      # after 1024, while caught
 LARGER_SIZE = 2048                              # if 1024 was missed
-# What --leak-fd keeps over one leak-hunt run: an fd per abrupt close, 38480 of them (51280 connections); the
-# server must be able to hold them all, so the script asks for this limit (a hard limit above the current one
-# needs CAP_SYS_RESOURCE).
+# What --leak-fd keeps over one leak-hunt run: an fd per abrupt close. leak-hunt has 24 abrupt blocks (4 cycles x
+# rst, fin, mid_message x 2 blocks), each of 100 + 500/s x 3 s closes, and 80 stalled peers: 38480 fds. The server
+# must be able to hold them all, so the script asks for this limit (a hard limit above the current one needs
+# CAP_SYS_RESOURCE); where it cannot get it, the fds case runs shorter churn phases so that what is kept fits.
 FD_LIMIT_WANTED = 1 << 20
-FDS_KEPT_PER_RUN = 38480
+ABRUPT_BLOCKS_PER_RUN = 24
+STALLED_PEERS_PER_RUN = 80
+FD_HEADROOM = 1500  # the server's own fds, the connections open at once, a margin
+SHIPPED_CHURN_SECONDS = 3
+
+
+def fds_kept_per_run(churn_seconds):
+    return ABRUPT_BLOCKS_PER_RUN * (100 + 500 * churn_seconds) + STALLED_PEERS_PER_RUN
+
+
+FDS_KEPT_PER_RUN = fds_kept_per_run(SHIPPED_CHURN_SECONDS)
 fd_limit = None  # the server's, as set by raise_fd_limit()
 
 ACCOUNT_FIELDS = ("leaked_bytes", "leaked_fds", "leaked_tasks")
@@ -112,11 +125,12 @@ class Bug:
 
 
 class Case:
-    def __init__(self, name, flags, bugs=(), size=None):
+    def __init__(self, name, flags, bugs=(), size=None, overrides=()):
         self.name = name
-        self.flags = list(flags)
+        self.flags = list(flags)          # the server's
         self.bugs = list(bugs)
-        self.size = size  # memory cases: bytes per abrupt close
+        self.size = size                  # memory cases: bytes per abrupt close
+        self.overrides = list(overrides)  # the generator's --set KEY=VALUE, on top of the shipped profile
 
     @property
     def healthy(self):
@@ -133,9 +147,23 @@ def memory_case(runtime, size):
                 [Bug(f"memory {size} B", resources, "leaked_bytes", size)], size=size)
 
 
+def churn_seconds_for_fds(limit):
+    """The shipped churn phase's length if what --leak-fd keeps fits the server's fd limit, else the longest
+    shorter one that fits (1 s keeps 14480 fds; the blocks stay hundreds of closes, far beyond fd_delta_max)."""
+    for seconds in (SHIPPED_CHURN_SECONDS, 2, 1, 0.5):
+        if limit is None or fds_kept_per_run(seconds) + FD_HEADROOM <= limit:
+            return seconds
+    return None
+
+
 def fd_case():
-    return Case("fds + no heartbeat", ["--leak-fd", "--no-heartbeat"],
-                [Bug("fds", FDS, "leaked_fds", 1), Bug("dead peers", ["reap.stall"])])
+    seconds = churn_seconds_for_fds(fd_limit)
+    name, overrides = "fds + no heartbeat", []
+    if seconds is not None and seconds != SHIPPED_CHURN_SECONDS:
+        name += f" ({seconds:g} s churn)"
+        overrides = [f"phases[1].duration={seconds:g}s"]
+    return Case(name, ["--leak-fd", "--no-heartbeat"],
+                [Bug("fds", FDS, "leaked_fds", 1), Bug("dead peers", ["reap.stall"])], overrides=overrides)
 
 
 def task_case(runtime):
@@ -147,9 +175,15 @@ def task_case(runtime):
     return Case("tasks", ["--leak-task"], [bug])
 
 
-def first_plan(runtime, repeats):
+CASE_KINDS = ("healthy", "memory", "fds", "tasks")
+
+
+def first_plan(runtime, repeats, kinds=CASE_KINDS):
     """The healthy repeats interleaved with the leak cases, so both see the same stretches of machine load."""
-    leaking = [memory_case(runtime, s) for s in FIRST_SIZES] + [fd_case(), task_case(runtime)]
+    leaking = (([memory_case(runtime, s) for s in FIRST_SIZES] if "memory" in kinds else [])
+               + ([fd_case()] if "fds" in kinds else []) + ([task_case(runtime)] if "tasks" in kinds else []))
+    if "healthy" not in kinds:
+        repeats = 0
     plan = []
     for i in range(max(repeats, len(leaking))):
         if i < repeats:
@@ -208,6 +242,8 @@ def run_one(binary, profile, runtime, case, run_dir, timeout):
         args = [binary, "run", profile, "--target", server.url, "--progress", "off", "--metrics-listen", "off",
                 "--out", out_dir, "--set", f"monitor.scrape={server.metrics_url}",
                 "--set", f"monitor.series=[{', '.join(SERIES[runtime])}]"]
+        for override in case.overrides:
+            args += ["--set", override]
         with open(os.path.join(run_dir, "wsloadgen.stdout.txt"), "w") as out, \
                 open(os.path.join(run_dir, "wsloadgen.stderr.txt"), "w") as err:
             proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -512,7 +548,12 @@ def main():
     parser.add_argument("--keep", metavar="DIR", help="keep every run's report directory under DIR")
     parser.add_argument("--bin", default=DEFAULT_BIN, help="the wsloadgen binary (default build/wsloadgen)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds one run may take (default 900)")
+    parser.add_argument("--cases", default=",".join(CASE_KINDS),
+                        help="comma list of the cases to run (default: all of " + ", ".join(CASE_KINDS) + ")")
     args = parser.parse_args()
+    kinds = [k.strip() for k in args.cases.split(",") if k.strip()]
+    if not kinds or any(k not in CASE_KINDS for k in kinds):
+        parser.error(f"--cases {args.cases!r}: choose from {', '.join(CASE_KINDS)}")
 
     runtimes = [r.strip() for r in args.runtimes.split(",") if r.strip()]
     unknown = [r for r in runtimes if r not in RUNTIMES]
@@ -540,17 +581,22 @@ def main():
     with open(binary, "rb") as f:
         build_id = hashlib.sha256(f.read()).hexdigest()[:12]
 
-    plans = {rt: ([healthy_case(), memory_case(rt, 4096)] if args.quick else first_plan(rt, args.repeats))
+    plans = {rt: ([healthy_case(), memory_case(rt, 4096)] if args.quick else first_plan(rt, args.repeats, kinds))
              for rt in runtimes}
     planned = sum(len(p) for p in plans.values())
     note(f"profiles/leak-hunt.yaml as shipped, {args.bin} (sha256 {build_id}, copied), "
          f"runtimes {', '.join(runtimes)}; {planned} runs planned"
          + ("" if args.quick else f" + up to {len(runtimes) * 2} for the smallest leak")
          + f", ~3.6 min each; per-run timeout {args.timeout:.0f} s; server fd limit {fd_limit}")
-    if fd_limit < FDS_KEPT_PER_RUN + 1000 and any("--leak-fd" in c.flags for p in plans.values() for c in p):
+    fd_runs = [c for p in plans.values() for c in p if "--leak-fd" in c.flags]
+    if fd_runs and not fd_runs[0].overrides and fd_limit < FDS_KEPT_PER_RUN + FD_HEADROOM:
         note(f"  WARNING: the servers' fd limit {fd_limit} (the hard limit here; raising it needs "
-             f"CAP_SYS_RESOURCE) is below the {FDS_KEPT_PER_RUN} fds --leak-fd keeps in one run: in the fds case "
-             "the server runs out of fds part-way; run where the hard limit is higher for a clean fds case")
+             f"CAP_SYS_RESOURCE) is too low even for the fds case's shortest churn: the server runs out of fds "
+             "part-way; run where the hard limit is higher for a clean fds case")
+    elif fd_runs and fd_runs[0].overrides:
+        note(f"  the servers' fd limit {fd_limit} (the hard limit here; raising it needs CAP_SYS_RESOURCE) is "
+             f"below the {FDS_KEPT_PER_RUN} fds --leak-fd keeps in a shipped run: the fds case runs with "
+             f"{' '.join('--set ' + o for o in fd_runs[0].overrides)}")
 
     results = []  # (case, result)
     started = time.monotonic()
