@@ -1,20 +1,31 @@
 #!/usr/bin/python3
-"""CPU per connection lifecycle: wsloadgen and Artillery side by side against the same npm `ws` echo server.
+"""CPU per connection lifecycle: wsloadgen beside tcpkali (the fastest peer) and Artillery, against the same npm
+`ws` echo server, on the same work.
 
-One lifecycle is a TCP connect, the WebSocket upgrade, one 128-byte message echoed back, about 2 s open,
-and a clean close, at RATE new connections per second (so about 2 × RATE connections are open at once). Each
-tool's user + system CPU (every thread of its process tree, from /proc) is read while the server counts
-its connections, over a steady window that leaves out start-up and shut-down; CPU per connection is the
-CPU of the window over the connections opened in it. The tools take turns, RUNS times each, each run from
-a loopback source address of its own; the figures are medians and their ratio (also the median of each
-pair's ratio, as the two runs of a pair ran back to back under about the same load from the rest of the
-machine).
+One lifecycle: a TCP connect, the WebSocket upgrade, one 7-byte text message (`{"n":1}`, so Artillery can wait
+for its echo) echoed back, about 1 s open, then the close. At RATE new connections per second, each replaced
+when it ends, about RATE connections are open at once. Tools, each run from a loopback source address of its
+own, taking turns RUNS times:
+  tcpkali          --websocket --channel-lifetime 1s --first-message: it never sends a Close frame and ends TCP
+                   with a FIN; it does not wait for the echo (it reads it)
+  wsloadgen fin    the same wire: no Close frame, a FIN (and wsloadgen still measures the echo, tcp_end, reclaim)
+  wsloadgen clean  a close handshake with code 1000 instead
+  artillery        one virtual user per connection (unless --no-artillery)
+Each tool's user + system CPU (every thread of its process tree, from /proc) is read while the server counts
+its connections, over a steady window that leaves out start-up and shut-down; CPU per connection is the CPU of
+the window over the connections the server saw opened in it. The figures are medians, and each tool's ratio to
+tcpkali: the ratio of the medians and the median of the rounds' ratios (a round's runs ran back to back, under
+about the same load from the rest of this shared machine).
 
-    /usr/bin/python3 bench/cpu_per_connection.py [--rate 1000] [--runs 5] [--seconds 20] [--no-artillery]
-                                                 [--set KEY=VALUE]...  (passed to wsloadgen, e.g. workers=1)
+    /usr/bin/python3 bench/cpu_per_connection.py [--rate 1000] [--runs 5] [--seconds 10] [--no-artillery]
+        [--tcpkali PATH] [--tools tcpkali,fin,clean,artillery] [--set KEY=VALUE]...  (passed to wsloadgen)
+
+tcpkali is not packaged for Debian: TCPKALI=PATH or --tcpkali PATH; without it the script says how to build it
+(../shared/peers/build-tcpkali.sh DEST in the team's workspace) and runs the others.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,13 +34,14 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "support"))
 import bench_kit as kit  # noqa: E402
 
-MESSAGE = '{"n":1,"pad":"' + "x" * 113 + '"}'  # 128 bytes of JSON, so Artillery can wait for its echo
+MESSAGE = '{"n":1}'  # 7 bytes of JSON, so Artillery can wait for its echo
+LIFETIME_SECONDS = 1
 
 
-def wsloadgen_profile(url, rate, seconds, source):
-    # A fixed 2 s lifetime and one message per 2 s: one message per connection (sent at a seeded offset within
-    # the interval after the upgrade), each connection replaced the instant it closes, so opens run at `rate`
-    # once the ramp is done and about 2 × rate connections are open.
+def wsloadgen_profile(url, rate, seconds, source, pattern):
+    # A fixed lifetime and one message per lifetime (sent at a seeded offset within it after the upgrade), each
+    # connection replaced the instant it closes, so opens run at `rate` once the ramp is done.
+    code = ", code: 1000" if pattern == "clean" else ""
     return f"""
 name: bench-cpu
 seed: 1
@@ -37,22 +49,22 @@ target:
   url: {url}
   source_addresses: [{source}]
 phases:
-  - {{name: ramp, connections: {2 * rate}, connect_rate: {rate}/s}}
-  - {{name: steady, duration: {seconds}s, connections: {2 * rate}}}
+  - {{name: ramp, connections: {LIFETIME_SECONDS * rate}, connect_rate: {rate}/s}}
+  - {{name: steady, duration: {seconds}s, connections: {LIFETIME_SECONDS * rate}}}
   - {{name: drain, close: all}}
 session:
-  lifetime: {{dist: fixed, mean: 2s}}
-  messages: {{interval: 2s, size: {len(MESSAGE)}, payload: text, expect_echo: true}}
+  lifetime: {{dist: fixed, mean: {LIFETIME_SECONDS}s}}
+  messages: {{interval: {LIFETIME_SECONDS}s, size: {len(MESSAGE)}, payload: text, expect_echo: true}}
 close:
   timeout: 5s
-  mix: [{{pattern: clean, weight: 1, code: 1000}}]
+  mix: [{{pattern: {pattern}, weight: 1{code}}}]
 checks:
   leak: {{settle: 1s}}
 """
 
 
 def artillery_script(url, rate, seconds, source):
-    # One virtual user per connection: open, send, wait for the echo (the capture), stay 2 s, close.
+    # One virtual user per connection: open, send, wait for the echo (the capture), stay 1 s, close.
     return f"""
 config:
   target: "{url}"
@@ -67,8 +79,22 @@ scenarios:
       - send:
           payload: '{MESSAGE}'
           capture: {{json: "$.n", as: "n"}}
-      - think: 2
+      - think: {LIFETIME_SECONDS}
 """
+
+
+def tcpkali_command(tcpkali, url, rate, seconds, source):
+    host_port = url.split("//", 1)[1].rstrip("/")
+    return [tcpkali, "--websocket", "--connections", str(LIFETIME_SECONDS * rate), "--connect-rate", str(rate),
+            "--channel-lifetime", f"{LIFETIME_SECONDS}s", "--first-message", MESSAGE, "--source-ip", source,
+            "--duration", f"{seconds + 4}s", host_port]
+
+
+def find_tcpkali(given):
+    path = given or os.environ.get("TCPKALI")
+    if path:
+        return path if os.access(path, os.X_OK) else None
+    return shutil.which("tcpkali")
 
 
 class Window:
@@ -109,9 +135,9 @@ class Window:
                        f"{server_cpu / opened * 1e6:.0f} µs/connection")
 
 
-def run_wsloadgen(rate, seconds, source, overrides=()):
+def run_wsloadgen(rate, seconds, source, pattern, overrides=()):
     with kit.EchoServer() as server:
-        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source),
+        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source, pattern),
                                *[arg for o in overrides for arg in ("--set", o)])
         window = Window(server, run.pid, rate, seconds)
         code, out, err, report = run.finish()
@@ -119,6 +145,18 @@ def run_wsloadgen(rate, seconds, source, overrides=()):
         return None, f"wsloadgen exited {code}: {err.strip()[-300:]}"
     errors = report["connections"]["errors"] if report else "?"
     return window.per_connection, f"{window.detail}; connect errors {errors or 'none'}"
+
+
+def run_tcpkali(tcpkali, rate, seconds, source):
+    with kit.EchoServer() as server:
+        proc = subprocess.Popen(tcpkali_command(tcpkali, server.url, rate, seconds, source),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                preexec_fn=kit.raise_fd_limit)
+        window = Window(server, proc.pid, rate, seconds)
+        out, _ = proc.communicate(timeout=seconds * 10 + 120)
+    if proc.returncode != 0:
+        return None, f"tcpkali exited {proc.returncode}: {out.strip()[-300:]}"
+    return window.per_connection, window.detail
 
 
 def run_artillery(rate, seconds, source):
@@ -138,39 +176,69 @@ def run_artillery(rate, seconds, source):
     return window.per_connection, window.detail
 
 
+TOOL_NAMES = ("tcpkali", "fin", "clean", "artillery")
+LABELS = {"tcpkali": "tcpkali", "fin": "wsloadgen fin", "clean": "wsloadgen clean", "artillery": "artillery"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=1000, help="new connections per second (default 1000)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each tool (default 5)")
-    parser.add_argument("--seconds", type=int, default=20, help="length of the steady phase (default 20)")
-    parser.add_argument("--no-artillery", action="store_true", help="wsloadgen only")
+    parser.add_argument("--seconds", type=int, default=10, help="length of the steady phase (default 10)")
+    parser.add_argument("--tools", default=",".join(TOOL_NAMES),
+                        help="comma list of " + ", ".join(TOOL_NAMES) + " (default: all)")
+    parser.add_argument("--no-artillery", action="store_true", help="leave Artillery out")
+    parser.add_argument("--tcpkali", metavar="PATH", help="the tcpkali binary (default $TCPKALI, then PATH)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a profile override for wsloadgen's runs (repeatable)")
     args = parser.parse_args()
 
-    tools = [("wsloadgen", lambda *a: run_wsloadgen(*a, overrides=args.set))] + ([] if args.no_artillery else [("artillery", run_artillery)])
-    results = {name: {} for name, _ in tools}  # name: {run: µs per connection}
+    wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
+    if not wanted or any(t not in TOOL_NAMES for t in wanted):
+        parser.error(f"--tools {args.tools!r}: choose from {', '.join(TOOL_NAMES)}")
+    if args.no_artillery and "artillery" in wanted:
+        wanted.remove("artillery")
+    tcpkali = find_tcpkali(args.tcpkali)
+    if "tcpkali" in wanted and tcpkali is None:
+        kit.note("tcpkali: not found (TCPKALI=PATH or --tcpkali PATH); skipped. It is not packaged for Debian 12; "
+                 "build it with ../shared/peers/build-tcpkali.sh DEST (then DEST/bin/tcpkali), or from "
+                 "https://github.com/satori-com/tcpkali")
+        wanted.remove("tcpkali")
+    runners = {
+        "tcpkali": lambda *a: run_tcpkali(tcpkali, *a),
+        "fin": lambda *a: run_wsloadgen(*a, pattern="fin", overrides=args.set),
+        "clean": lambda *a: run_wsloadgen(*a, pattern="clean", overrides=args.set),
+        "artillery": run_artillery,
+    }
+    results = {name: {} for name in wanted}  # name: {round: µs per connection}
     used_sources = []
-    kit.note(f"CPU per connection lifecycle at {args.rate} new connections/s, {args.runs} runs per tool")
+    kit.note(f"CPU per connection lifecycle at {args.rate} new connections/s for {args.seconds} s, "
+             f"{LIFETIME_SECONDS} s open, one {len(MESSAGE)}-byte message echoed; {args.runs} runs of "
+             + ", ".join(LABELS[n] for n in wanted)
+             + (f"; wsloadgen --set {' '.join(args.set)}" if args.set else "")
+             + (f"; tcpkali {tcpkali}" if "tcpkali" in wanted else ""))
     for i in range(args.runs):
-        for name, run in tools:
+        for name in wanted:
             source = kit.fresh_source_address(used_sources)
             used_sources.append(source)
-            per_connection, detail = run(args.rate, args.seconds, source)
+            per_connection, detail = runners[name](args.rate, args.seconds, source)
             shown = f"{per_connection:.0f} µs/connection" if per_connection is not None else "-"
-            kit.note(f"  run {i + 1} {name:<9} from {source}: {shown}  ({detail})")
+            kit.note(f"  round {i + 1} {LABELS[name]:<15} from {source}: {shown}  ({detail})")
             if per_connection is not None:
                 results[name][i] = per_connection
             time.sleep(1)  # let the machine settle between runs (not a synchronisation)
-    for name, _ in tools:
-        kit.note(kit.figure_line(f"{name} CPU per connection", list(results[name].values()), "µs", 0))
-    if len(tools) == 2 and results["wsloadgen"] and results["artillery"]:
-        ratio = kit.median(list(results["artillery"].values())) / kit.median(list(results["wsloadgen"].values()))
-        # Runs i of both tools ran back to back, under about the same load from the rest of the machine.
-        paired = [results["artillery"][i] / results["wsloadgen"][i]
-                  for i in results["wsloadgen"] if i in results["artillery"]]
-        kit.note(f"artillery / wsloadgen: {ratio:.2f}x the CPU per connection (ratio of medians); "
-                 f"{kit.median(paired):.2f}x (median of the runs' ratios: {' '.join(f'{r:.2f}' for r in paired)})")
+    for name in wanted:
+        kit.note(kit.figure_line(f"{LABELS[name]} CPU per connection", list(results[name].values()), "µs", 0))
+    if "tcpkali" in wanted and results["tcpkali"]:
+        base = results["tcpkali"]
+        for name in wanted:
+            if name == "tcpkali" or not results[name]:
+                continue
+            ratio = kit.median(list(results[name].values())) / kit.median(list(base.values()))
+            paired = [results[name][i] / base[i] for i in results[name] if i in base]
+            kit.note(f"{LABELS[name]} / tcpkali: {ratio:.2f}x the CPU per connection (ratio of medians); "
+                     f"{kit.median(paired):.2f}x (median of the rounds' ratios: "
+                     f"{' '.join(f'{r:.2f}' for r in paired)})")
 
 
 if __name__ == "__main__":
