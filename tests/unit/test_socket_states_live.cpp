@@ -66,6 +66,28 @@ bool bind_ipv6_or_say_why_not(int listener, const sockaddr_in6& address, std::st
   return false;
 }
 
+// bind(0) may hand out a port number that another socket on this host still has as its LOCAL port: a client's
+// ephemeral port on another loopback address, or one in TIME_WAIT. The dump asks by port, so that socket would be
+// counted with ours (it happened while a benchmark churned connections from 127.0.10.x beside this suite). A
+// listener whose port the dump shows anything else on is given up for another (kMaxPortTries).
+constexpr int kMaxPortTries = 20;
+
+uint16_t local_port_of(int fd) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) return 0;
+  return address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                       : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+}
+
+bool alone_on_its_port(int listener) {
+  std::string error;
+  auto query = SockDiagQuery::open(error);
+  std::vector<SocketEntry> entries;
+  return query && query->dump_local_port(local_port_of(listener), kAllTcpStates, entries, error) &&
+         entries.size() == 1;
+}
+
 // The socket whose peer is address:port, if the dump has one.
 const SocketEntry* find_peer(const std::vector<SocketEntry>& entries, const sockaddr_in& peer) {
   for (const SocketEntry& entry : entries)
@@ -86,11 +108,17 @@ bool eventually(const std::function<bool()>& done) {
 class LiveSockets : public ::testing::Test {
  protected:
   void SetUp() override {
-    listener_ = fds_.add(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    ASSERT_GE(listener_, 0);
     sockaddr_in address = loopback_any_port();
-    ASSERT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(listener_, 16), 0);
+    for (int tries = 1;; ++tries) {
+      listener_ = fds_.add(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      ASSERT_GE(listener_, 0);
+      address = loopback_any_port();
+      ASSERT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+      ASSERT_EQ(::listen(listener_, 16), 0);
+      if (alone_on_its_port(listener_)) break;
+      ASSERT_LT(tries, kMaxPortTries) << "every port bind(0) gave was also another socket's local port";
+      fds_.close_one(listener_);
+    }
     socklen_t size = sizeof address;
     ASSERT_EQ(::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size), 0);
     port_ = ntohs(address.sin_port);
@@ -270,16 +298,22 @@ TEST_F(LiveSockets, FindsThisProcessAsTheListenersOwner) {
 
 TEST(SockDiagQuery, SeesAnIpv6Listener) {
   OwnedFds fds;
-  int listener = fds.add(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in6 address{};
   address.sin6_family = AF_INET6;
   address.sin6_addr = in6addr_loopback;
-  std::string why_not;
-  if (!bind_ipv6_or_say_why_not(listener, address, why_not)) {
-    if (!why_not.empty()) GTEST_SKIP() << why_not;
-    FAIL() << "cannot bind [::1]:0: " << std::strerror(errno);
+  for (int tries = 1;; ++tries) {
+    int listener = fds.add(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    std::string why_not;
+    if (!bind_ipv6_or_say_why_not(listener, address, why_not)) {
+      if (!why_not.empty()) GTEST_SKIP() << why_not;
+      FAIL() << "cannot bind [::1]:0: " << std::strerror(errno);
+    }
+    ASSERT_EQ(::listen(listener, 4), 0);
+    if (alone_on_its_port(listener)) break;
+    ASSERT_LT(tries, kMaxPortTries) << "every port bind(0) gave was also another socket's local port";
+    fds.close_one(listener);
   }
-  ASSERT_EQ(::listen(listener, 4), 0);
+  const int listener = fds.fds.back();
   socklen_t size = sizeof address;
   ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size), 0);
   std::string error;
