@@ -18,7 +18,11 @@ tcpkali: the ratio of the medians and the median of the rounds' ratios (a round'
 about the same load from the rest of this shared machine).
 
     /usr/bin/python3 bench/cpu_per_connection.py [--rate 1000] [--runs 5] [--seconds 10] [--no-artillery]
-        [--tcpkali PATH] [--tools tcpkali,fin,clean,artillery] [--set KEY=VALUE]...  (passed to wsloadgen)
+        [--tcpkali PATH] [--tools tcpkali,fin,clean,artillery] [--baseline-bin PATH]
+        [--set KEY=VALUE]...  (passed to wsloadgen)
+
+--baseline-bin PATH adds another wsloadgen build (say, main before a change) to the same rounds, as baseline-fin
+and baseline-clean, so a change is measured side by side.
 
 tcpkali is not packaged for Debian: TCPKALI=PATH or --tcpkali PATH; without it the script says how to build it
 (../shared/peers/build-tcpkali.sh DEST in the team's workspace) and runs the others.
@@ -135,10 +139,10 @@ class Window:
                        f"{server_cpu / opened * 1e6:.0f} µs/connection")
 
 
-def run_wsloadgen(rate, seconds, source, pattern, overrides=()):
+def run_wsloadgen(rate, seconds, source, pattern, overrides=(), binary=None):
     with kit.EchoServer() as server:
         run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source, pattern),
-                               *[arg for o in overrides for arg in ("--set", o)])
+                               *[arg for o in overrides for arg in ("--set", o)], binary=binary)
         window = Window(server, run.pid, rate, seconds)
         code, out, err, report = run.finish()
     if code not in (0, 1):  # 1: a check failed, e.g. the server's handshakes were too slow; still measured
@@ -176,8 +180,9 @@ def run_artillery(rate, seconds, source):
     return window.per_connection, window.detail
 
 
-TOOL_NAMES = ("tcpkali", "fin", "clean", "artillery")
-LABELS = {"tcpkali": "tcpkali", "fin": "wsloadgen fin", "clean": "wsloadgen clean", "artillery": "artillery"}
+TOOL_NAMES = ("tcpkali", "fin", "clean", "artillery", "baseline-fin", "baseline-clean")
+LABELS = {"tcpkali": "tcpkali", "fin": "wsloadgen fin", "clean": "wsloadgen clean", "artillery": "artillery",
+          "baseline-fin": "baseline fin", "baseline-clean": "baseline clean"}
 
 
 def main():
@@ -189,11 +194,21 @@ def main():
                         help="comma list of " + ", ".join(TOOL_NAMES) + " (default: all)")
     parser.add_argument("--no-artillery", action="store_true", help="leave Artillery out")
     parser.add_argument("--tcpkali", metavar="PATH", help="the tcpkali binary (default $TCPKALI, then PATH)")
+    parser.add_argument("--baseline-bin", metavar="PATH",
+                        help="another wsloadgen build (say, before a change) run as baseline-fin/baseline-clean "
+                             "in the same rounds, for a side-by-side figure of a change")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a profile override for wsloadgen's runs (repeatable)")
     args = parser.parse_args()
 
+    default_tools = args.tools == parser.get_default("tools")
     wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
+    if default_tools:
+        wanted = [t for t in wanted if not t.startswith("baseline-")]
+        if args.baseline_bin:
+            wanted += ["baseline-fin", "baseline-clean"]
+    if any(t.startswith("baseline-") for t in wanted) and not args.baseline_bin:
+        parser.error("baseline-fin and baseline-clean need --baseline-bin PATH")
     if not wanted or any(t not in TOOL_NAMES for t in wanted):
         parser.error(f"--tools {args.tools!r}: choose from {', '.join(TOOL_NAMES)}")
     if args.no_artillery and "artillery" in wanted:
@@ -209,6 +224,9 @@ def main():
         "fin": lambda *a: run_wsloadgen(*a, pattern="fin", overrides=args.set),
         "clean": lambda *a: run_wsloadgen(*a, pattern="clean", overrides=args.set),
         "artillery": run_artillery,
+        "baseline-fin": lambda *a: run_wsloadgen(*a, pattern="fin", overrides=args.set, binary=args.baseline_bin),
+        "baseline-clean": lambda *a: run_wsloadgen(*a, pattern="clean", overrides=args.set,
+                                                   binary=args.baseline_bin),
     }
     results = {name: {} for name in wanted}  # name: {round: µs per connection}
     used_sources = []

@@ -187,14 +187,15 @@ def rss_bytes(pid):
 class WsloadgenRun:
     """`wsloadgen run` of a profile text in the background; output in a temporary directory."""
 
-    def __init__(self, profile_text, *args):
-        ensure_wsloadgen()
+    def __init__(self, profile_text, *args, binary=None):
+        if binary is None:
+            ensure_wsloadgen()
         self.dir = tempfile.TemporaryDirectory(prefix="wsloadgen-bench-")
         path = os.path.join(self.dir.name, "profile.yaml")
         with open(path, "w") as f:
             f.write(profile_text)
         self.proc = subprocess.Popen(
-            [WSLOADGEN, "run", path, "--progress", "off", "--metrics-listen", "127.0.0.1:0",
+            [binary or WSLOADGEN, "run", path, "--progress", "off", "--metrics-listen", "127.0.0.1:0",
              "--out", os.path.join(self.dir.name, "out"), *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.pid = self.proc.pid

@@ -38,7 +38,9 @@ struct Connection {
   int64_t next_ping_ns = 0;       // 0 = no pings
   uint64_t messages_sent = 0;
   uint64_t echoes_received = 0;
+  int64_t last_message_origin_ns = 0;  // the latest message's latency origin (engine's TimerGrid)
   uint32_t timer_token = 0;       // bumped on every re-arm so stale timer entries are ignored
+  int64_t armed_wake_ns = 0;      // when the live timer entry is due; 0 = none (a re-arm to it adds nothing)
 
   const CloseChoice* close_choice = nullptr;  // set once a close is decided
   const CloseChoice* abort_choice = nullptr;  // handshake_abort: decided at open, carried out on connect

@@ -39,9 +39,22 @@ Worker::Worker(const Profile& profile, const ResolvedTarget& target, Share share
       target_(target),
       share_(share),
       run_start_ns_(run_start_ns),
+      grid_(run_start_ns, to_ns(profile.timer_slack)),
       schedule_(profile),
       mask_random_(profile.seed * 0x9E3779B97F4A7C15ull + share.worker_index + 1) {
-  pending_event_ = schedule_.next();
+  pending_event_ = next_event_of_this_share();
+}
+
+ScheduledEvent Worker::next_event_of_this_share() {
+  // Every worker walks the whole (pure, seeded) schedule, but the opens and closes of connections that other
+  // workers or shards own are passed over here, as they are drawn, not at their time: waking for them would
+  // wake each of N workers N times as often as its own connections need (measured: 5.5 wake-ups per
+  // connection with 2 workers at 1000 opens/s, 4.9 without them).
+  for (;;) {
+    ScheduledEvent ev = schedule_.next();
+    const bool of_a_connection = ev.kind == ScheduledEvent::Kind::open || ev.kind == ScheduledEvent::Kind::close;
+    if (!of_a_connection || share_.owns(ev.conn_id)) return ev;
+  }
 }
 
 Worker::~Worker() {
@@ -90,7 +103,8 @@ void Worker::run() {
   epoll_event events[kEventsPerWait];
   on_tick();
   while (!loop_done_) {
-    const int ready = loop_.wait(next_tick_ns() - monotonic_now_ns(), events, kEventsPerWait);
+    // Timers are kept at their exact instants; only the sleep is rounded up to the timer grid (timer_slack).
+    const int ready = loop_.wait(grid_.plan(next_tick_ns()) - monotonic_now_ns(), events, kEventsPerWait);
     for (int i = 0; i < ready; ++i) {
       const uint64_t key = events[i].data.u64;
       if (key == EventLoop::kWakeKey) {
@@ -155,17 +169,21 @@ bool Worker::finished() const {
 void Worker::process_schedule(int64_t now_ns) {
   while (!schedule_done_ && run_start_ns_ + to_ns(pending_event_.at) <= now_ns) {
     const ScheduledEvent& ev = pending_event_;
-    const int64_t intended = run_start_ns_ + to_ns(ev.at);
+    const int64_t due = run_start_ns_ + to_ns(ev.at);
+    const int64_t intended = grid_.latency_origin(due, now_ns);
     switch (ev.kind) {
-      case ScheduledEvent::Kind::open:
-        if (share_.owns(ev.conn_id)) open_connection(ev.conn_id, intended, ev.close);
+      case ScheduledEvent::Kind::open:  // of this share's connections only (next_event_of_this_share)
+        stats_.timer_lateness.record(Duration(grid_.lateness(due, now_ns)));
+        open_connection(ev.conn_id, intended, ev.close);
         break;
-      case ScheduledEvent::Kind::close:
-        if (share_.owns(ev.conn_id)) {
-          auto it = connections_.find(ev.conn_id);
-          if (it != connections_.end()) begin_close(*it->second, *ev.close, intended);
+      case ScheduledEvent::Kind::close: {
+        auto it = connections_.find(ev.conn_id);
+        if (it != connections_.end()) {
+          stats_.timer_lateness.record(Duration(grid_.lateness(due, now_ns)));
+          begin_close(*it->second, *ev.close, intended);
         }
         break;
+      }
       case ScheduledEvent::Kind::phase_start:
         phase_index_ = int32_t(ev.phase_index);
         phases_.phase_started(ev.phase_index, ev.at, stats_, open_websockets());
@@ -176,7 +194,7 @@ void Worker::process_schedule(int64_t now_ns) {
         stop_deadline_ns_ = now_ns + to_ns(profile_.close.timeout) + longest_hold_ns(profile_) + kFinalGraceNs;
         break;
     }
-    if (!schedule_done_) pending_event_ = schedule_.next();
+    if (!schedule_done_) pending_event_ = next_event_of_this_share();
   }
 }
 
@@ -214,6 +232,7 @@ void Worker::process_timers(int64_t now_ns) {
     if (it == connections_.end()) continue;
     Connection& conn = *it->second;
     if (entry.token != conn.timer_token) continue;  // superseded by a later arming
+    conn.armed_wake_ns = 0;
     service_connection(conn, now_ns);
     rearm(conn);
   }
@@ -248,7 +267,11 @@ int64_t Worker::next_wake_ns(const Connection& conn) const {
 void Worker::rearm(Connection& conn) {
   const int64_t wake = next_wake_ns(conn);
   if (wake == INT64_MAX || conn.state == Connection::State::ended) return;
+  // Most re-arms (after each socket event) leave the wake where it was: the live entry already stands for it,
+  // and a new one would only grow the heap with entries skipped later.
+  if (wake == conn.armed_wake_ns) return;
   timers_.arm(wake, conn.id, ++conn.timer_token);
+  conn.armed_wake_ns = wake;
 }
 
 }  // namespace wsl

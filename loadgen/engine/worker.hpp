@@ -19,6 +19,7 @@
 #include "engine/timer_queue.hpp"
 #include "monitor/reclaim_tracker.hpp"
 #include "plan/schedule.hpp"
+#include "plan/timer_grid.hpp"
 #include "profile/profile.hpp"
 #include "stats/phase_stats.hpp"
 #include "stats/run_stats.hpp"
@@ -43,7 +44,10 @@ class Worker {
   // Creates the event loop and the TLS context; returns false with *error set when it cannot.
   bool init(std::string* error);
   // When the schedule's time 0 is (monotonic ns); set before run().
-  void set_start(int64_t run_start_ns) { run_start_ns_ = run_start_ns; }
+  void set_start(int64_t run_start_ns) {
+    run_start_ns_ = run_start_ns;
+    grid_ = TimerGrid(run_start_ns, to_ns(profile_.timer_slack));
+  }
   // Where to report connections as they start closing, for the server reclaim time (may be null).
   void set_reclaim_tracker(ReclaimTracker* tracker) { reclaim_ = tracker; }
   // Runs the event loop on the calling thread until this worker's share of the run is over.
@@ -69,6 +73,7 @@ class Worker {
   int64_t next_tick_ns() const;
   void finish_turn();
   void process_schedule(int64_t now_ns);
+  ScheduledEvent next_event_of_this_share();  // skips the opens and closes other shares own
   void process_timers(int64_t now_ns);
   void handle_stop(int64_t now_ns);
   bool finished() const;
@@ -134,6 +139,7 @@ class Worker {
   const ResolvedTarget& target_;
   const Share share_;
   int64_t run_start_ns_;
+  TimerGrid grid_;  // the loop sleeps until its points (timer_slack); latencies start from its plan
   Schedule schedule_;
   ScheduledEvent pending_event_;
   bool schedule_done_ = false;

@@ -60,8 +60,12 @@ void Worker::count_message(Connection& conn, std::string_view payload, int64_t n
     ++stats_.echo_mismatches;
     return;
   }
-  // Measured from when the message was due, not when it was sent: a slow loop cannot hide latency.
-  const int64_t intended = conn.first_message_ns + int64_t(sequence) * to_ns(spec.interval);
+  // Measured from when the message was due (its latency origin on the timer grid), not when it was sent: a slow
+  // loop cannot hide latency. Only the latest message's origin is kept; an older one still unanswered is measured
+  // from its exact due time, which may count up to timer_slack more, never less.
+  const int64_t intended = sequence + 1 == conn.messages_sent
+                               ? conn.last_message_origin_ns
+                               : conn.first_message_ns + int64_t(sequence) * to_ns(spec.interval);
   stats_.message_rtt.record(Duration(now_ns - intended));
 }
 
@@ -206,7 +210,11 @@ void Worker::send_due_traffic(Connection& conn, int64_t now_ns) {
   const int64_t interval = to_ns(messages.interval);
   if (interval > 0) {
     const uint8_t op = messages.payload == MessagesSpec::Payload::text ? opcode::text : opcode::binary;
-    while (conn.first_message_ns + int64_t(conn.messages_sent) * interval <= now_ns) {
+    for (;;) {
+      const int64_t due = conn.first_message_ns + int64_t(conn.messages_sent) * interval;
+      if (due > now_ns) break;
+      stats_.timer_lateness.record(Duration(grid_.lateness(due, now_ns)));
+      conn.last_message_origin_ns = grid_.latency_origin(due, now_ns);
       fill_message_payload(scratch_, conn.messages_sent, messages.size);
       queue_frame(conn, op, true, scratch_);
       ++conn.messages_sent;
@@ -214,8 +222,11 @@ void Worker::send_due_traffic(Connection& conn, int64_t now_ns) {
     }
   }
   if (conn.next_ping_ns && conn.next_ping_ns <= now_ns) {
+    stats_.timer_lateness.record(Duration(grid_.lateness(conn.next_ping_ns, now_ns)));
+    // Its latency origin (when it was due on the timer grid): the server can tell how late it came.
+    const int64_t origin = grid_.latency_origin(conn.next_ping_ns, now_ns);
     char payload[8];
-    std::memcpy(payload, &conn.next_ping_ns, sizeof payload);
+    std::memcpy(payload, &origin, sizeof payload);
     queue_frame(conn, opcode::ping, true, std::string_view(payload, sizeof payload));
     ++stats_.pings_sent;
     conn.next_ping_ns += to_ns(profile_.session.ping_interval);

@@ -78,6 +78,9 @@ inline constexpr MetricDefinition handshake_duration{"wsloadgen_handshake_durati
                                                      "", "Intended open time to the 101 response."};
 inline constexpr MetricDefinition message_rtt{"wsloadgen_message_rtt_seconds", MetricKind::histogram, "",
                                               "Intended send time to the echo received."};
+inline constexpr MetricDefinition timer_lateness{
+    "wsloadgen_timer_lateness_seconds", MetricKind::histogram, "",
+    "Planned time of an open, close, message or ping to the generator acting on it: its own delay."};
 inline constexpr MetricDefinition close_handshake_duration{
     "wsloadgen_close_handshake_duration_seconds", MetricKind::histogram, "pattern",
     "Intended close time to the server's Close frame."};
@@ -188,7 +191,8 @@ inline constexpr const MetricDefinition* kAllMetrics[] = {
     &metric::bytes_received,    &metric::echo_mismatches,
     &metric::pings_sent,        &metric::pongs_received,
     &metric::connect_duration,  &metric::handshake_duration,
-    &metric::message_rtt,       &metric::close_handshake_duration,
+    &metric::message_rtt,       &metric::timer_lateness,
+    &metric::close_handshake_duration,
     &metric::server_tcp_close,  &metric::server_reclaim,
     &metric::target_fds,        &metric::target_socket_fds,
     &metric::target_sockets,    &metric::target_owned_sockets,

@@ -146,6 +146,7 @@ void add_latency(FamilyList& out, const MetricsView& v) {
   out.add_histogram(metric::connect_duration, s.connect_latency);
   out.add_histogram(metric::handshake_duration, s.handshake_latency);
   out.add_histogram(metric::message_rtt, s.message_rtt);
+  out.add_histogram(metric::timer_lateness, s.timer_lateness);
   for (int i = 0; i < kClosePatternCount; ++i) {
     if (!pattern_shown(v, ClosePattern(i))) continue;
     const LabelList pattern = {{"pattern", to_string(ClosePattern(i))}};

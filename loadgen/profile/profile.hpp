@@ -14,6 +14,11 @@
 
 namespace wsl {
 
+// timer_slack: 1 ms saves about a fifth of the generator's CPU at 1000 opens/s (bench/RESULTS.md) and moves no
+// latency it reports (docs/how-it-works.md); more would delay its actions by more than a loopback round trip.
+inline constexpr Duration kDefaultTimerSlack = 1ms;
+inline constexpr Duration kMaxTimerSlack = 1ms;
+
 struct Header {
   std::string name;
   std::string value;      // after ${VAR} expansion
@@ -204,6 +209,10 @@ struct Profile {
   MetricsSpec metrics;
   ReportSpec report;
   uint64_t max_message_size = 16ull << 20;  // larger incoming messages are a protocol error
+  // A worker sleeps until a grid point of this step after its earliest timer (opens, closes, messages, pings,
+  // deadlines), so that one wake-up serves every timer due within a step; 0s is exact timing
+  // (docs/how-it-works.md, plan/timer_grid.hpp).
+  Duration timer_slack = kDefaultTimerSlack;
 
   bool operator==(const Profile&) const = default;
 };

@@ -13,7 +13,8 @@ namespace wsl::profile_keys {
 
 inline constexpr std::string_view kTop[] = {"name",    "target", "workers", "seed",    "cycles",
                                             "phases",  "session", "close",  "monitor", "checks",
-                                            "capacity", "metrics", "report", "max_message_size"};
+                                            "capacity", "metrics", "report", "max_message_size",
+                                            "timer_slack"};
 inline constexpr std::string_view kTarget[] = {"url",     "headers",           "subprotocols",     "origin",
                                                "connect_timeout", "handshake_timeout", "source_addresses", "tls"};
 inline constexpr std::string_view kTls[] = {"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"};

@@ -5,6 +5,7 @@
 #include "profile/profile_keys.hpp"
 #include "profile/section_readers.hpp"
 #include "profile/value_readers.hpp"
+#include "vocabulary/units.hpp"
 
 namespace wsl {
 namespace {
@@ -70,6 +71,11 @@ Profile read_profile(ReadContext& ctx, const YAML::Node& root, const std::string
       read_report(ctx, value, p, profile.report);
     } else if (key == "max_message_size") {
       if (auto s = read_size(ctx, value, p, 1)) profile.max_message_size = *s;
+    } else if (key == "timer_slack") {
+      if (auto d = read_duration(ctx, value, p)) {
+        if (*d > kMaxTimerSlack) ctx.error(value, p, "at most " + format_duration(kMaxTimerSlack) + " (0s = exact timing)");
+        else profile.timer_slack = *d;
+      }
     }
   });
   // The documented default close: a normal closure, so a profile without a mix is polite.

@@ -203,6 +203,7 @@ std::string render_resolved_profile(const Profile& p) {
   key(out, "seed"), out << p.seed;
   key(out, "cycles"), out << p.cycles;
   key(out, "max_message_size"), out << format_size(p.max_message_size);
+  key(out, "timer_slack"), out << format_duration(p.timer_slack);
   key(out, "phases");
   if (p.phases.empty()) out << YAML::Flow;  // a capacity search has none: "[]"
   out << YAML::BeginSeq;

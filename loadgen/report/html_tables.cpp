@@ -135,7 +135,10 @@ std::string close_pattern_table_html(const RunStats& stats) {
 std::string latency_table_html(const RunStats& stats) {
   std::vector<std::vector<Cell>> rows;
   const std::pair<const char*, const LatencyHistogram*> measured[] = {
-      {"connect", &stats.connect_latency}, {"handshake", &stats.handshake_latency}, {"message_rtt", &stats.message_rtt}};
+      {"connect", &stats.connect_latency},
+      {"handshake", &stats.handshake_latency},
+      {"message_rtt", &stats.message_rtt},
+      {"timer_lateness (the generator's own)", &stats.timer_lateness}};
   for (const auto& [name, h] : measured) {
     std::vector<Cell> row{{name, ""}, number(h->count())};
     add_quantiles(row, *h, {0.50, 0.90, 0.99});

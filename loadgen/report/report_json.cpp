@@ -77,7 +77,8 @@ void add_totals(Json& json, const RunStats& st) {
                       {"pongs_received", st.pongs_received}};
   json["latency_seconds"] = {{"connect", quantiles(st.connect_latency)},
                              {"handshake", quantiles(st.handshake_latency)},
-                             {"message_rtt", quantiles(st.message_rtt)}};
+                             {"message_rtt", quantiles(st.message_rtt)},
+                             {"timer_lateness", quantiles(st.timer_lateness)}};
   json["tcp_after_our_close"] = {{"closed_by_server", st.tcp_closed_by_server},
                                  {"closed_by_client", st.tcp_closed_by_client}};
   json["reclaim_stuck"] = counts(st.reclaim_stuck);

@@ -125,7 +125,8 @@ std::string latency_table(const RunStats& st) {
   TextTable table({A::left, A::right, A::right, A::right, A::right, A::right});
   table.add_row({"latency", "count", "p50", "p90", "p99", "max"});
   const std::pair<const char*, const LatencyHistogram*> rows[] = {
-      {"connect", &st.connect_latency}, {"handshake", &st.handshake_latency}, {"message_rtt", &st.message_rtt}};
+      {"connect", &st.connect_latency}, {"handshake", &st.handshake_latency}, {"message_rtt", &st.message_rtt},
+      {"timer_lateness", &st.timer_lateness}};  // the generator's own delay, apart from the server's latency
   auto add = [&](const std::string& name, const LatencyHistogram& h) {
     std::vector<std::string> row{name, to_string(h.count())};
     for (auto& cell : quantile_cells(h)) row.push_back(std::move(cell));

@@ -39,6 +39,7 @@ void RunStats::merge(const RunStats& other) {
   connect_latency.merge(other.connect_latency);
   handshake_latency.merge(other.handshake_latency);
   message_rtt.merge(other.message_rtt);
+  timer_lateness.merge(other.timer_lateness);
   for (int i = 0; i < kClosePatternCount; ++i) patterns[i].merge(other.patterns[i]);
 }
 

@@ -59,6 +59,8 @@ struct RunStats {
   LatencyHistogram connect_latency;                 // intended open time -> TCP established
   LatencyHistogram handshake_latency;               // intended open time -> 101 received
   LatencyHistogram message_rtt;                     // intended send time -> echo received
+  LatencyHistogram timer_lateness;                  // planned time -> the generator acting on it (opens, closes,
+                                                    // messages, pings): its own delay, apart from the server's
   std::array<PatternStats, kClosePatternCount> patterns{};
   uint64_t connections_left = 0;                    // still in a worker's connection table when its loop ended: 0
                                                     // unless the event loop failed, since a connection leaves on close

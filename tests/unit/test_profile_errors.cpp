@@ -78,6 +78,7 @@ TEST(ProfileErrors, OutOfRangeValues) {
             "t.yaml:2:38: close.mix[0].weight: expected a number of at least 0, got -2");
   EXPECT_EQ(only_error(kPhase + "checks: {handshake_error_ratio_max: 1.5}\n"),
             "t.yaml:2:37: checks.handshake_error_ratio_max: expected a number from 0 to 1, got 1.5");
+  EXPECT_EQ(only_error(kPhase + "timer_slack: 2ms\n"), "t.yaml:2:14: timer_slack: at most 1ms (0s = exact timing)");
   EXPECT_EQ(only_error("phases: [{name: a, connections: 5, connect_rate: 0/s}]\n"),
             "t.yaml:1:50: phases[0].connect_rate: a rate must be greater than zero, got \"0/s\"");
 }

@@ -38,6 +38,7 @@ workers: 4
 seed: 42
 cycles: 3
 max_message_size: 1MiB
+timer_slack: 250us
 phases:
   - {name: ramp,  duration: 30s, connections: 5000, connect_rate: 500/s}
   - {name: hold,  duration: 2m}
@@ -90,6 +91,7 @@ TEST(ProfileReader, MinimalProfileGetsEveryDefault) {
   EXPECT_EQ(p.report.dir, "out/");
   EXPECT_EQ(p.session.lifetime.dist, Lifetime::Dist::none);
   EXPECT_EQ(p.max_message_size, 16ull << 20);
+  EXPECT_EQ(p.timer_slack, Duration(1ms));
 }
 
 TEST(ProfileReader, ReadsEverySection) {
@@ -105,6 +107,7 @@ TEST(ProfileReader, ReadsEverySection) {
   EXPECT_EQ(p.workers, 4u);
   EXPECT_EQ(p.cycles, 3u);
   EXPECT_EQ(p.max_message_size, 1u << 20);
+  EXPECT_EQ(p.timer_slack, Duration(250us));
   ASSERT_EQ(p.phases.size(), 4u);
   EXPECT_EQ(p.phases[0].connections, 5000u);
   EXPECT_DOUBLE_EQ(*p.phases[0].connect_rate, 500);
