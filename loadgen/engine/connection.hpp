@@ -1,6 +1,7 @@
 // One WebSocket connection's state, owned by exactly one worker for its whole life.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,8 +40,7 @@ struct Connection {
   uint64_t messages_sent = 0;
   uint64_t echoes_received = 0;
   int64_t last_message_origin_ns = 0;  // the latest message's latency origin (engine's TimerGrid)
-  uint32_t timer_token = 0;       // bumped on every re-arm so stale timer entries are ignored
-  int64_t armed_wake_ns = 0;      // when the live timer entry is due; 0 = none (a re-arm to it adds nothing)
+  size_t timer_index = SIZE_MAX;  // its place in the worker's TimerQueue; SIZE_MAX: no timer
 
   const CloseChoice* close_choice = nullptr;  // set once a close is decided
   const CloseChoice* abort_choice = nullptr;  // handshake_abort: decided at open, carried out on connect

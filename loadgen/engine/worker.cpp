@@ -226,15 +226,9 @@ void Worker::handle_stop(int64_t now_ns) {
 }
 
 void Worker::process_timers(int64_t now_ns) {
-  TimerQueue::Entry entry;
-  while (timers_.pop_due(now_ns, entry)) {
-    auto it = connections_.find(entry.conn_id);
-    if (it == connections_.end()) continue;
-    Connection& conn = *it->second;
-    if (entry.token != conn.timer_token) continue;  // superseded by a later arming
-    conn.armed_wake_ns = 0;
-    service_connection(conn, now_ns);
-    rearm(conn);
+  while (Connection* conn = timers_.pop_due(now_ns)) {
+    service_connection(*conn, now_ns);
+    rearm(*conn);
   }
   // The one place the run's final deadline (after the schedule's end or a drain) is enforced.
   if (stop_deadline_ns_ && now_ns >= stop_deadline_ns_) {
@@ -266,12 +260,8 @@ int64_t Worker::next_wake_ns(const Connection& conn) const {
 
 void Worker::rearm(Connection& conn) {
   const int64_t wake = next_wake_ns(conn);
-  if (wake == INT64_MAX || conn.state == Connection::State::ended) return;
-  // Most re-arms (after each socket event) leave the wake where it was: the live entry already stands for it,
-  // and a new one would only grow the heap with entries skipped later.
-  if (wake == conn.armed_wake_ns) return;
-  timers_.arm(wake, conn.id, ++conn.timer_token);
-  conn.armed_wake_ns = wake;
+  if (wake == INT64_MAX || conn.state == Connection::State::ended) timers_.cancel(conn);
+  else timers_.arm(conn, wake);
 }
 
 }  // namespace wsl

@@ -152,7 +152,7 @@ class Worker {
   std::vector<uint64_t> release_queue_;    // connections to close at the end of this turn
 
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
-  TimerQueue timers_;
+  TimerQueue<Connection> timers_;  // a connection leaves it before it leaves connections_
   RunStats stats_;
   PhaseRecorder phases_;  // snapshots of stats_ as each phase starts: per-step results for capacity runs
   std::mt19937_64 mask_random_;

@@ -308,6 +308,7 @@ void Worker::on_socket_closed(Connection& conn) {
     case Connection::State::ended:
       break;
   }
+  timers_.cancel(conn);
   connections_.erase(conn.id);
 }
 

@@ -1,36 +1,85 @@
 // The worker's deadline heap: earliest first, nothing before it is due; and the grid its timers are planned on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
 #include "engine/timer_queue.hpp"
 #include "plan/timer_grid.hpp"
 
-using wsl::TimerQueue;
+namespace {
+
+struct Item {
+  int id = 0;
+  size_t timer_index = SIZE_MAX;
+};
+
+using Queue = wsl::TimerQueue<Item>;
+
+}  // namespace
 
 TEST(TimerQueue, PopsInDueOrderOnlyWhenDue) {
-  TimerQueue q;
-  q.arm(300, 3, 1);
-  q.arm(100, 1, 1);
-  q.arm(200, 2, 1);
+  Queue q;
+  Item a{1}, b{2}, c{3};
+  q.arm(c, 300);
+  q.arm(a, 100);
+  q.arm(b, 200);
   EXPECT_EQ(q.earliest_ns(), 100);
-  TimerQueue::Entry e;
-  EXPECT_FALSE(q.pop_due(99, e));
-  ASSERT_TRUE(q.pop_due(250, e));
-  EXPECT_EQ(e.conn_id, 1u);
-  ASSERT_TRUE(q.pop_due(250, e));
-  EXPECT_EQ(e.conn_id, 2u);
-  EXPECT_FALSE(q.pop_due(250, e));
+  EXPECT_EQ(q.pop_due(99), nullptr);
+  EXPECT_EQ(q.pop_due(250), &a);
+  EXPECT_EQ(q.pop_due(250), &b);
+  EXPECT_EQ(q.pop_due(250), nullptr);
   EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(a.timer_index, Queue::kNotArmed);  // a popped item has no timer until it is armed again
+  EXPECT_NE(c.timer_index, Queue::kNotArmed);
 }
 
-TEST(TimerQueue, KeepsTokensForLazyCancellation) {
-  TimerQueue q;
-  q.arm(10, 7, 1);
-  q.arm(20, 7, 2);  // re-armed: the worker ignores the entry whose token is no longer current
-  TimerQueue::Entry e;
-  ASSERT_TRUE(q.pop_due(100, e));
-  EXPECT_EQ(e.token, 1u);
-  ASSERT_TRUE(q.pop_due(100, e));
-  EXPECT_EQ(e.token, 2u);
+TEST(TimerQueue, ReArmingMovesTheOneEntryAndCancellingRemovesIt) {
+  Queue q;
+  Item a{1}, b{2}, c{3};
+  q.arm(a, 10);
+  q.arm(b, 20);
+  q.arm(c, 30);
+  q.arm(a, 40);  // later: a moves behind b and c, still one entry
+  EXPECT_EQ(q.size(), 3u);
+  q.arm(c, 5);   // sooner: c comes first
+  q.cancel(b);   // gone without being due
+  q.cancel(b);   // a second cancel is a no-op
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.pop_due(100), &c);
+  EXPECT_EQ(q.pop_due(100), &a);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(TimerQueue, StaysAHeapThroughManyMovesAndCancels) {
+  // Against a plain sort: every item's last due time, cancelled ones left out, pops in order.
+  Queue q;
+  std::vector<Item> items(500);
+  std::vector<int64_t> last(items.size(), -1);
+  uint64_t x = 12345;
+  auto next = [&] { return x = x * 6364136223846793005ull + 1442695040888963407ull; };
+  for (int round = 0; round < 5000; ++round) {
+    const size_t i = next() % items.size();
+    if (next() % 5 == 0) {
+      q.cancel(items[i]);
+      last[i] = -1;
+    } else {
+      last[i] = int64_t(next() % 100000);
+      q.arm(items[i], last[i]);
+    }
+  }
+  std::vector<int64_t> expected;
+  for (int64_t due : last)
+    if (due >= 0) expected.push_back(due);
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(q.size(), expected.size());
+  for (int64_t due : expected) {
+    ASSERT_EQ(q.earliest_ns(), due);
+    Item* item = q.pop_due(INT64_MAX - 1);
+    ASSERT_NE(item, nullptr);
+    EXPECT_EQ(last[size_t(item - items.data())], due);
+  }
   EXPECT_TRUE(q.empty());
 }
 
