@@ -8,8 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -66,11 +68,33 @@ bool bind_ipv6_or_say_why_not(int listener, const sockaddr_in6& address, std::st
   return false;
 }
 
-// bind(0) may hand out a port number that another socket on this host still has as its LOCAL port: a client's
-// ephemeral port on another loopback address, or one in TIME_WAIT. The dump asks by port, so that socket would be
-// counted with ours (it happened while a benchmark churned connections from 127.0.10.x beside this suite). A
-// listener whose port the dump shows anything else on is given up for another (kMaxPortTries).
-constexpr int kMaxPortTries = 20;
+// The test servers listen on a port below the kernel's ephemeral range, one no other socket has as its local
+// port. With port 0 a listener shared its number with clients' sockets on other loopback addresses or in TIME_WAIT
+// (bind(0) hands such numbers out again), and a dump by port counted them with ours: while a benchmark churned
+// connections from 127.0.10.x beside this suite, nearly every ephemeral number was some client's. The kernel never
+// gives a client a port below the range unless it asks for it.
+constexpr int kMaxPortTries = 50;
+
+int ephemeral_range_low() {
+  FILE* f = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+  int low = 32768;
+  if (f) {
+    if (std::fscanf(f, "%d", &low) != 1) low = 32768;
+    std::fclose(f);
+  }
+  return low;
+}
+
+// Spread by process (ctest runs each test in its own) and by attempt, so parallel tests rarely collide.
+uint16_t candidate_port(int attempt) {
+  const int low = std::max(ephemeral_range_low(), 12000);
+  const unsigned span = unsigned(low - 10000);
+  const unsigned seed = unsigned(::getpid()) * 2654435761u;
+  return uint16_t(10000 + (seed + unsigned(attempt) * 7919u) % span);
+}
+
+void set_port(sockaddr_in& address, uint16_t port) { address.sin_port = htons(port); }
+void set_port(sockaddr_in6& address, uint16_t port) { address.sin6_port = htons(port); }
 
 uint16_t local_port_of(int fd) {
   sockaddr_storage address{};
@@ -86,6 +110,35 @@ bool alone_on_its_port(int listener) {
   std::vector<SocketEntry> entries;
   return query && query->dump_local_port(local_port_of(listener), kAllTcpStates, entries, error) &&
          entries.size() == 1;
+}
+
+// A listening socket on `address` (its port replaced) that is alone on its port; -1 with `why_not` set when this
+// host has no such address family or address (IPv6), -1 with it empty on any other failure (errno says).
+template <class Address>
+int listen_alone(OwnedFds& fds, Address address, std::string& why_not) {
+  const int family = reinterpret_cast<const sockaddr*>(&address)->sa_family;
+  for (int attempt = 0; attempt < kMaxPortTries; ++attempt) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      why_not = errno == EAFNOSUPPORT ? "no IPv6 here (socket: EAFNOSUPPORT)" : "";
+      return -1;
+    }
+    fds.add(fd);
+    set_port(address, candidate_port(attempt));
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+      const int error = errno;
+      fds.close_one(fd);
+      if (error == EADDRINUSE) continue;
+      why_not = error == EADDRNOTAVAIL ? "no such loopback address here (bind: EADDRNOTAVAIL)" : "";
+      errno = error;
+      return -1;
+    }
+    if (::listen(fd, 16) == 0 && alone_on_its_port(fd)) return fd;
+    fds.close_one(fd);
+  }
+  why_not = "";
+  errno = EADDRINUSE;
+  return -1;
 }
 
 // The socket whose peer is address:port, if the dump has one.
@@ -109,16 +162,9 @@ class LiveSockets : public ::testing::Test {
  protected:
   void SetUp() override {
     sockaddr_in address = loopback_any_port();
-    for (int tries = 1;; ++tries) {
-      listener_ = fds_.add(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      ASSERT_GE(listener_, 0);
-      address = loopback_any_port();
-      ASSERT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-      ASSERT_EQ(::listen(listener_, 16), 0);
-      if (alone_on_its_port(listener_)) break;
-      ASSERT_LT(tries, kMaxPortTries) << "every port bind(0) gave was also another socket's local port";
-      fds_.close_one(listener_);
-    }
+    std::string why_not;
+    listener_ = listen_alone(fds_, address, why_not);
+    ASSERT_GE(listener_, 0) << "no port of its own for the test server: " << std::strerror(errno);
     socklen_t size = sizeof address;
     ASSERT_EQ(::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size), 0);
     port_ = ntohs(address.sin_port);
@@ -301,19 +347,12 @@ TEST(SockDiagQuery, SeesAnIpv6Listener) {
   sockaddr_in6 address{};
   address.sin6_family = AF_INET6;
   address.sin6_addr = in6addr_loopback;
-  for (int tries = 1;; ++tries) {
-    int listener = fds.add(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    std::string why_not;
-    if (!bind_ipv6_or_say_why_not(listener, address, why_not)) {
-      if (!why_not.empty()) GTEST_SKIP() << why_not;
-      FAIL() << "cannot bind [::1]:0: " << std::strerror(errno);
-    }
-    ASSERT_EQ(::listen(listener, 4), 0);
-    if (alone_on_its_port(listener)) break;
-    ASSERT_LT(tries, kMaxPortTries) << "every port bind(0) gave was also another socket's local port";
-    fds.close_one(listener);
+  std::string why_not;
+  const int listener = listen_alone(fds, address, why_not);
+  if (listener < 0) {
+    if (!why_not.empty()) GTEST_SKIP() << why_not;
+    FAIL() << "cannot listen on [::1]: " << std::strerror(errno);
   }
-  const int listener = fds.fds.back();
   socklen_t size = sizeof address;
   ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size), 0);
   std::string error;
