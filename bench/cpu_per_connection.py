@@ -42,7 +42,7 @@ MESSAGE = '{"n":1}'  # 7 bytes of JSON, so Artillery can wait for its echo
 LIFETIME_SECONDS = 1
 
 
-def wsloadgen_profile(url, rate, seconds, source, pattern):
+def wsloadgen_profile(url, rate, seconds, source, pattern="clean"):
     # A fixed lifetime and one message per lifetime (sent at a seeded offset within it after the upgrade), each
     # connection replaced the instant it closes, so opens run at `rate` once the ramp is done.
     code = ", code: 1000" if pattern == "clean" else ""
