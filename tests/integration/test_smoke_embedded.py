@@ -1,4 +1,5 @@
 """The README's quick start: profiles/smoke.yaml against the embedded server, checked against what the server saw."""
+import json
 import os
 import re
 import sys
@@ -61,6 +62,15 @@ class SmokeProfile(TempDirTestCase):
         self.assertEqual((seen["messages"], seen["bytes"]),
                          (sent + after_close, 128 * sent + DATA_AFTER_CLOSE_BYTES * after_close), r)
         self.assertRegex(r.stdout, r"generator\s+fds before (\d+)\s+after \1\n")
+        # The generator's own lateness (timer_slack) is reported apart from the server's latencies: one sample
+        # per open, message and ping it acted on, and per close the schedule asked for (at most one a connection).
+        with open(os.path.join(self.tmp, "report.json")) as f:
+            report = json.load(f)
+        lateness = report["latency_seconds"]["timer_lateness"]
+        acted = ATTEMPTED + sent + report["messages"]["pings_sent"]
+        self.assertGreaterEqual(lateness["count"], acted, report["latency_seconds"])
+        self.assertLessEqual(lateness["count"], acted + ATTEMPTED, report["latency_seconds"])
+        self.assertRegex(r.stdout, r"\ntimer_lateness\s+\d+\s", r)
 
 
 if __name__ == "__main__":
