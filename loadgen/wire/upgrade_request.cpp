@@ -1,40 +1,10 @@
 // Builds the client's WebSocket upgrade request and computes the Sec-WebSocket-Key/Accept values.
 #include "wire/upgrade_request.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include "wire/base64.hpp"
+#include "wire/sha1.hpp"
 
 namespace wsl {
-namespace {
-
-// OpenSSL 3's one-shot SHA1() looks the algorithm up in its provider store on every call (a lock and a fetch,
-// more than the hashing of 60 bytes costs): fetched once per process, and one context per thread, a digest
-// costs only the hashing. Every connection's handshake needs one.
-const EVP_MD* sha1_algorithm() {
-  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA1", nullptr);
-  return algorithm;
-}
-
-struct DigestContext {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~DigestContext() { EVP_MD_CTX_free(ctx); }
-};
-
-void sha1(std::string_view input, unsigned char (&digest)[SHA_DIGEST_LENGTH]) {
-  thread_local DigestContext context;
-  unsigned int length = 0;
-  const EVP_MD* algorithm = sha1_algorithm();
-  if (algorithm && context.ctx && EVP_DigestInit_ex2(context.ctx, algorithm, nullptr) &&
-      EVP_DigestUpdate(context.ctx, input.data(), input.size()) &&
-      EVP_DigestFinal_ex(context.ctx, digest, &length) && length == SHA_DIGEST_LENGTH)
-    return;
-  // Where the fetch failed (an unusual provider configuration), the slow path still gives the right digest.
-  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-}
-
-}  // namespace
 
 std::string build_upgrade_request(const UpgradeRequest& request) {
   std::string out;
@@ -84,9 +54,8 @@ std::string websocket_accept_for(std::string_view key) {
   input.reserve(key.size() + kGuid.size());
   input.append(key);
   input.append(kGuid);
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  sha1(input, digest);
-  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  const std::array<uint8_t, 20> digest = sha1(input);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 bool is_valid_header_name(std::string_view name) {
