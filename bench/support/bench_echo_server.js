@@ -4,7 +4,8 @@
 //   GET http://127.0.0.1:PORT/stats  {"open", "opened", "closed", "messages", "pings", "ping_lateness_ms",
 //                                     "close_to_end_ms"}; /stats?reset also starts both samples afresh
 //
-// A wsloadgen ping carries the time it was due (CLOCK_MONOTONIC ns, 8 bytes little-endian), and Node's
+// A wsloadgen ping carries the time it was due (CLOCK_MONOTONIC ns, 8 bytes little-endian; with timer_slack, its
+// plan: the grid point after its exact time, or when it was sent if sooner), and Node's
 // process.hrtime reads the same clock, so each ping's lateness — how long after its due time it reached this
 // server — is measured exactly, generator timer delay plus loopback transit plus this server's own lag.
 // For a connection that sent a Close frame, close_to_end is the time from that frame's arrival to the end of
