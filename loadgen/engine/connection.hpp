@@ -39,7 +39,7 @@ struct Connection {
   int64_t next_ping_ns = 0;       // 0 = no pings
   uint64_t messages_sent = 0;
   uint64_t echoes_received = 0;
-  int64_t last_message_origin_ns = 0;  // the latest message's latency origin (engine's TimerGrid)
+  int64_t last_message_origin_ns = 0;  // the latest message's latency origin (plan/timer_grid.hpp)
   size_t timer_index = SIZE_MAX;  // its place in the worker's TimerQueue; SIZE_MAX: no timer
 
   const CloseChoice* close_choice = nullptr;  // set once a close is decided

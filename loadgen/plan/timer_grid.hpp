@@ -30,8 +30,6 @@ class TimerGrid {
   // How late after its plan the action was taken: the generator's own delay, 0 when on time or sooner.
   int64_t lateness(int64_t exact_ns, int64_t taken_ns) const { return std::max<int64_t>(0, taken_ns - plan(exact_ns)); }
 
-  int64_t step_ns() const { return step_ns_; }
-
  private:
   int64_t origin_ns_;
   int64_t step_ns_;
