@@ -244,7 +244,7 @@ Duration Schedule::peek_time() {
 std::size_t Schedule::open_count() const { return state_->open.size(); }
 
 std::size_t Schedule::pending_count() const {
-  return state_->open.size() + state_->open.expiry_count() + state_->ready.size();
+  return state_->open.held_count() + state_->ready.size();
 }
 
 }  // namespace wsl

@@ -83,7 +83,9 @@ TEST(ScheduleChurn, LongChurnKeepsInternalStateBounded) {
   }
   EXPECT_GT(events, 200'000u);
   EXPECT_EQ(max_open, 100u);
-  EXPECT_LE(max_pending, 2 * max_open + 4);
+  // Open connections, plus closed ones waiting in OpenConnections' queue and heap (at most twice the open ones
+  // and a slack of 16 each, past which they are compacted), plus a few ready events.
+  EXPECT_LE(max_pending, 5 * max_open + 2 * 16 + 4);
   EXPECT_EQ(s.open_count(), 0u);
   EXPECT_EQ(s.pending_count(), 0u);
 }
