@@ -87,6 +87,13 @@ bool Worker::init(std::string* error) {
       return false;
     }
   }
+  UpgradeRequest request;
+  request.path_and_query = target_.url.path_and_query;
+  request.host_header = target_.url.host_header();
+  request.origin = profile_.target.origin;
+  request.subprotocols = profile_.target.subprotocols;
+  request.headers = target_.headers;
+  upgrade_request_ = UpgradeRequestTemplate(request);
   read_buffer_.resize(kReadBufferBytes);
   return true;
 }

@@ -24,6 +24,7 @@
 #include "stats/phase_stats.hpp"
 #include "stats/run_stats.hpp"
 #include "wire/tls_client_context.hpp"
+#include "wire/upgrade_request.hpp"
 
 namespace wsl {
 
@@ -147,6 +148,7 @@ class Worker {
   EventLoop loop_;
   std::optional<SocketAddress> target_address_;
   std::vector<SocketAddress> source_addresses_;
+  UpgradeRequestTemplate upgrade_request_;  // built once: each connection's request differs only in its key
   std::vector<char> read_buffer_;          // one read's bytes, shared by all this worker's sockets
   std::vector<uint64_t> flush_queue_;      // connections with bytes to write at the end of this turn
   std::vector<uint64_t> release_queue_;    // connections to close at the end of this turn

@@ -116,21 +116,14 @@ Handled Worker::on_connected(Connection& conn) {
 }
 
 void Worker::send_upgrade(Connection& conn) {
-  UpgradeRequest request;
-  request.path_and_query = target_.url.path_and_query;
-  request.host_header = target_.url.host_header();
-  request.key = make_websocket_key(connection_random(profile_.seed, conn.id, kKeyStreamA),
-                                   connection_random(profile_.seed, conn.id, kKeyStreamB));
-  request.origin = profile_.target.origin;
-  request.subprotocols = profile_.target.subprotocols;
-  request.headers = target_.headers;
-  const std::string request_bytes = build_upgrade_request(request);
+  const std::string key = make_websocket_key(connection_random(profile_.seed, conn.id, kKeyStreamA),
+                                             connection_random(profile_.seed, conn.id, kKeyStreamB));
+  const std::string request_bytes = upgrade_request_.render(key);
   if (conn.abort_choice) {
     begin_handshake_abort(conn, request_bytes);
     return;
   }
-  conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(request.key),
-                                                        profile_.target.subprotocols);
+  conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(key), profile_.target.subprotocols);
   queue_bytes(conn, request_bytes);
 }
 

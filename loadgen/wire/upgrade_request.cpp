@@ -7,35 +7,46 @@
 namespace wsl {
 
 std::string build_upgrade_request(const UpgradeRequest& request) {
-  std::string out;
-  out.reserve(256);
+  return UpgradeRequestTemplate(request).render(request.key);
+}
+
+UpgradeRequestTemplate::UpgradeRequestTemplate(const UpgradeRequest& request) {
+  std::string& out = before_key_;
   out += "GET ";
   out += request.path_and_query.empty() ? std::string_view("/") : std::string_view(request.path_and_query);
   out += " HTTP/1.1\r\nHost: ";
   out += request.host_header;
   out += "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";
-  out += request.key;
-  out += "\r\nSec-WebSocket-Version: 13\r\n";
+  std::string& rest = after_key_;
+  rest += "\r\nSec-WebSocket-Version: 13\r\n";
   if (!request.origin.empty()) {
-    out += "Origin: ";
-    out += request.origin;
-    out += "\r\n";
+    rest += "Origin: ";
+    rest += request.origin;
+    rest += "\r\n";
   }
   if (!request.subprotocols.empty()) {
-    out += "Sec-WebSocket-Protocol: ";
+    rest += "Sec-WebSocket-Protocol: ";
     for (size_t i = 0; i < request.subprotocols.size(); ++i) {
-      if (i > 0) out += ", ";
-      out += request.subprotocols[i];
+      if (i > 0) rest += ", ";
+      rest += request.subprotocols[i];
     }
-    out += "\r\n";
+    rest += "\r\n";
   }
   for (const auto& [name, value] : request.headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    rest += name;
+    rest += ": ";
+    rest += value;
+    rest += "\r\n";
   }
-  out += "\r\n";
+  rest += "\r\n";
+}
+
+std::string UpgradeRequestTemplate::render(std::string_view key) const {
+  std::string out;
+  out.reserve(before_key_.size() + key.size() + after_key_.size());
+  out += before_key_;
+  out += key;
+  out += after_key_;
   return out;
 }
 

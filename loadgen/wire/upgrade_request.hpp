@@ -22,6 +22,19 @@ struct UpgradeRequest {
 // reject header names/values containing CR, LF or NUL (see is_valid_header_name/value).
 std::string build_upgrade_request(const UpgradeRequest& request);
 
+// A run's requests differ only in their Sec-WebSocket-Key: the bytes around it are built once (every field of
+// `request` but its key), and each connection's request is one copy with its own key in between.
+class UpgradeRequestTemplate {
+ public:
+  UpgradeRequestTemplate() = default;
+  explicit UpgradeRequestTemplate(const UpgradeRequest& request);
+  std::string render(std::string_view key) const;
+
+ private:
+  std::string before_key_;
+  std::string after_key_;
+};
+
 // Sec-WebSocket-Key: base64 of the 16 bytes a (big-endian) then b (big-endian); the caller supplies randomness.
 std::string make_websocket_key(uint64_t a, uint64_t b);
 

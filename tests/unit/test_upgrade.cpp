@@ -97,6 +97,23 @@ TEST(UpgradeRequest, OriginSubprotocolsAndExtraHeaders) {
             "Sec-WebSocket-Protocol: chat.v1, chat.v2\r\nAuthorization: Bearer t\r\nX-Run: 7\r\n\r\n");
 }
 
+TEST(UpgradeRequest, TemplateBuiltOnceServesEveryKey) {
+  UpgradeRequest request;
+  request.path_and_query = "/echo";
+  request.host_header = "127.0.0.1:9001";
+  request.origin = "https://example.test";
+  request.headers = {{"X-Run", "7"}};
+  request.key = "ignored by the template";
+  const UpgradeRequestTemplate once(request);
+  for (std::string_view key : {kRfcKey, std::string_view("AAAAAAAAAAAAAAAAAAAAAA==")}) {
+    request.key = std::string(key);
+    EXPECT_EQ(once.render(key), build_upgrade_request(request));
+  }
+  EXPECT_EQ(once.render("k"),
+            "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: k\r\nSec-WebSocket-Version: 13\r\nOrigin: https://example.test\r\nX-Run: 7\r\n\r\n");
+}
+
 TEST(UpgradeRequest, HeaderFieldValidation) {
   EXPECT_TRUE(is_valid_header_name("X-Token_1"));
   EXPECT_FALSE(is_valid_header_name(""));
