@@ -12,6 +12,7 @@
 
 #include "engine/client_socket.hpp"
 #include "engine/connection.hpp"
+#include "engine/early_send_policy.hpp"
 #include "engine/event_loop.hpp"
 #include "engine/live_counters.hpp"
 #include "engine/published_stats.hpp"
@@ -81,6 +82,11 @@ class Worker {
   uint64_t open_websockets() const;  // connections in State::open, for the phase records
 
   void open_connection(uint64_t conn_id, int64_t intended_ns, const CloseChoice* abort_choice);
+  // A socket whose connect() began: into the loop, with its upgrade request sent where the connect has completed.
+  // Returns 0, or the errno that ended the connection before it began.
+  int register_new_socket(Connection& conn);
+  enum class EarlySend : uint8_t { sent, not_yet, connect_failed };  // connect_failed leaves the reason in errno
+  EarlySend send_upgrade_at_once(Connection& conn);  // see engine/early_send_policy.hpp
   void service_connection(Connection& conn, int64_t now_ns);
   void send_due_traffic(Connection& conn, int64_t now_ns);
   void rearm(Connection& conn);
@@ -91,6 +97,7 @@ class Worker {
   void on_socket_event(Connection& conn, uint32_t events);
   void on_connect_done(Connection& conn, uint32_t events);
   Handled on_connected(Connection& conn);
+  void on_tcp_established(Connection& conn);  // either way: latency, local end, the handshake deadline
   void on_connect_error(Connection& conn, int error_number);
   void read_socket(Connection& conn);
   Handled on_receive(Connection& conn, const char* data, size_t len);
@@ -100,6 +107,8 @@ class Worker {
   void release_later(Connection& conn);
   void release(Connection& conn);
 
+  std::string upgrade_key(const Connection& conn) const;
+  std::string prepare_upgrade(Connection& conn);  // the parser for the answer; returns the request's bytes
   void send_upgrade(Connection& conn);
   Handled on_plaintext(Connection& conn, const char* data, size_t len);
   Handled on_upgrade_bytes(Connection& conn, const char* data, size_t len);
@@ -155,6 +164,7 @@ class Worker {
 
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   TimerQueue<Connection> timers_;  // a connection leaves it before it leaves connections_
+  EarlySendPolicy early_send_;     // whether new connections send their upgrade request before epoll says connected
   RunStats stats_;
   PhaseRecorder phases_;  // snapshots of stats_ as each phase starts: per-step results for capacity runs
   std::mt19937_64 mask_random_;

@@ -84,27 +84,62 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
       source_addresses_.empty() ? nullptr : &source_addresses_[conn_id % source_addresses_.size()];
   int error_number = 0;
   conn.fd = start_connect(*target_address_, source, &error_number);
-  if (conn.fd < 0 || !loop_.add(conn.fd, conn_id, EPOLLOUT)) {
-    if (conn.fd >= 0) {
-      error_number = errno;
-      ::close(conn.fd);
-    }
+  if (conn.fd >= 0) error_number = register_new_socket(conn);
+  if (error_number != 0) {
+    if (conn.fd >= 0) ::close(conn.fd);
     ++stats_.connect_errors[std::string(connect_error_reason(error_number))];
     connections_.erase(conn_id);
-    return;
   }
-  conn.watched_events = EPOLLOUT;  // writeable once the connect has completed or failed
-  rearm(conn);
 }
 
-Handled Worker::on_connected(Connection& conn) {
+int Worker::register_new_socket(Connection& conn) {
+  // Set before the connect completes, so it holds from the first byte on either path below.
+  disable_nagle(conn.fd);
+  switch (send_upgrade_at_once(conn)) {
+    case EarlySend::sent:
+      if (!loop_.add(conn.fd, conn.id, conn.watched_events)) return errno;
+      break;
+    case EarlySend::connect_failed:
+      return errno;
+    case EarlySend::not_yet:
+      if (!loop_.add(conn.fd, conn.id, EPOLLOUT)) return errno;
+      conn.watched_events = EPOLLOUT;  // writeable once the connect has completed or failed
+      break;
+  }
+  rearm(conn);
+  return 0;
+}
+
+Worker::EarlySend Worker::send_upgrade_at_once(Connection& conn) {
+  // Over wss:// TLS speaks first, and an aborted handshake paces its own bytes: both wait for writeable.
+  if (tls_context_ || conn.abort_choice || !early_send_.should_try()) return EarlySend::not_yet;
+  std::string request = prepare_upgrade(conn);
+  const ssize_t n = ::send(conn.fd, request.data(), request.size(), MSG_NOSIGNAL);
+  early_send_.record(n >= 0);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+    conn.out = std::move(request);  // on_connected sends it
+    return EarlySend::not_yet;
+  }
+  if (n < 0) return EarlySend::connect_failed;  // the kernel knew already: refused, unreachable
+  on_tcp_established(conn);
+  stats_.bytes_sent += uint64_t(n);
+  // Only what did not fit waits in conn.out (an idle connection keeps no buffer, as after flush()).
+  if (size_t(n) < request.size()) conn.out.assign(request, size_t(n));
+  conn.watched_events = conn.out.empty() ? uint32_t(EPOLLIN) : uint32_t(EPOLLIN | EPOLLOUT);
+  return EarlySend::sent;
+}
+
+void Worker::on_tcp_established(Connection& conn) {
   const int64_t now = monotonic_now_ns();
   stats_.connect_latency.record(Duration(now - conn.intended_open_ns));
-  disable_nagle(conn.fd);
   conn.local_end = local_end_of(conn.fd);
   // handshake_timeout runs from here, over the TLS handshake (wss://) and the upgrade together.
   conn.state = Connection::State::upgrading;
   conn.deadline_ns = now + to_ns(profile_.target.handshake_timeout);
+}
+
+Handled Worker::on_connected(Connection& conn) {
+  on_tcp_established(conn);
   watch(conn, EPOLLIN);
   if (tls_context_) {
     if (!start_tls(conn)) return Handled::close_socket;  // the upgrade is sent once TLS is established
@@ -115,16 +150,27 @@ Handled Worker::on_connected(Connection& conn) {
   return Handled::keep_socket;
 }
 
+std::string Worker::upgrade_key(const Connection& conn) const {
+  return make_websocket_key(connection_random(profile_.seed, conn.id, kKeyStreamA),
+                            connection_random(profile_.seed, conn.id, kKeyStreamB));
+}
+
+std::string Worker::prepare_upgrade(Connection& conn) {
+  const std::string key = upgrade_key(conn);
+  conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(key), profile_.target.subprotocols);
+  return upgrade_request_.render(key);
+}
+
 void Worker::send_upgrade(Connection& conn) {
-  const std::string key = make_websocket_key(connection_random(profile_.seed, conn.id, kKeyStreamA),
-                                             connection_random(profile_.seed, conn.id, kKeyStreamB));
-  const std::string request_bytes = upgrade_request_.render(key);
   if (conn.abort_choice) {
-    begin_handshake_abort(conn, request_bytes);
+    begin_handshake_abort(conn, upgrade_request_.render(upgrade_key(conn)));
     return;
   }
-  conn.upgrade = std::make_unique<UpgradeResponseParser>(websocket_accept_for(key), profile_.target.subprotocols);
-  queue_bytes(conn, request_bytes);
+  if (conn.upgrade) {
+    request_flush(conn);  // an early send found the connect under way: the request waits in conn.out
+    return;
+  }
+  queue_bytes(conn, prepare_upgrade(conn));
 }
 
 Handled Worker::on_receive(Connection& conn, const char* data, size_t len) {

@@ -119,6 +119,23 @@ class HostileServers(TempDirTestCase):
         self.assert_errors(report, errors={"connection_refused": CONNECTIONS})
         self.assertEqual(report["connections"]["opened"], 0)
 
+    def test_connects_the_server_accepts_late(self):
+        # Connects that complete after connect() returned (a full accept queue holds them in SYN_SENT until the
+        # client retransmits its SYN, 1 s on): the upgrade request leaves once each completes, exactly once.
+        # Exit 1: the run's handshake_p99 check (250 ms) fails on those 1 s connects, as it should; nothing else does.
+        report, conns = self.run_against("accept-late", exit_code=1)
+        self.assertEqual([c["name"] for c in report["checks"] if not c["passed"]], ["handshake_p99"], self.result)
+        self.assert_errors(report)
+        self.assertEqual(report["connections"]["opened"], CONNECTIONS)
+        connect = report["latency_seconds"]["connect"]
+        self.assertGreater(connect["p50"], 0.9, "the connects waited for a retransmitted SYN: " + str(connect))
+        first_request = conns[0]["request_bytes"]
+        for conn in conns:
+            self.assertTrue(conn["request_complete"], describe(conn))
+            self.assertEqual(conn["request_bytes"], first_request, "one request each: " + describe(conn))
+            self.assert_one_close(conn, 1000)
+            self.assertEqual(len(conn["frames"]), 1, "nothing but the Close after the request: " + describe(conn))
+
     def test_upgrade_never_answered(self):
         report, conns = self.run_against("silent", exit_code=1)
         self.assert_errors(report, errors={"handshake_timeout": CONNECTIONS})

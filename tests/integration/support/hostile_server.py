@@ -12,6 +12,9 @@ misbehaviour lets it through, because it happens only once a request (or a 101) 
 
 Misbehaviours (NAME):
   refuse-after-preflight  accept one connection (the preflight), then close the listening socket
+  accept-late             an accept queue of one, filled by the preflight and left unaccepted for 0.5 s: the
+                          connects after it wait in SYN_SENT (their SYNs dropped) and complete on the client's
+                          retransmission 1 s later; from then on a normal server
   silent                  read the upgrade request and never answer it
   status=CODE             answer CODE (e.g. 200, 403, 500) instead of 101, and keep TCP open
   bad-accept              a 101 whose Sec-WebSocket-Accept is wrong
@@ -32,6 +35,7 @@ tests time the client's give-up from its Close, and a server that streams is the
 """
 import argparse
 import json
+import selectors
 import signal
 import socket
 import struct
@@ -52,8 +56,9 @@ HUGE_LENGTH = 1 << 30
 STREAM_CHUNK = 64 * 1024
 FLOOD_MESSAGE = encode_frame(OP_BINARY, b"f" * (16 * 1024))
 STATUS_REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
-SIMPLE_NAMES = ("refuse-after-preflight", "silent", "bad-accept", "unoffered-subprotocol", "huge-length", "flood",
-                *FRAME_MISBEHAVIOURS)
+ACCEPT_DELAY = 0.5  # accept-late: seconds from the preflight's arrival to the first accept
+SIMPLE_NAMES = ("refuse-after-preflight", "accept-late", "silent", "bad-accept", "unoffered-subprotocol",
+                "huge-length", "flood", *FRAME_MISBEHAVIOURS)
 
 
 SO_TIMESTAMPNS = 35  # Linux; Python's socket module does not name it
@@ -94,8 +99,16 @@ class HostileServer(Oracle):
         super().__init__(Behaviour([]), announce_events)
         self.misbehaviour, self.status = parse_misbehaviour(misbehaviour)
         self.streaming = self.misbehaviour in ("huge-length", "flood")
+        self.accept_from = None  # accept-late: when accepting begins (monotonic seconds)
+        if self.misbehaviour == "accept-late":
+            self.listener.listen(0)  # Linux queues backlog + 1 connections: the preflight alone
 
     def accept_all(self):
+        if self.misbehaviour == "accept-late" and self.accept_from is None:
+            # The preflight is queued. Not reading the listener until accept_from keeps this loop from spinning.
+            self.accept_from = time.monotonic() + ACCEPT_DELAY
+            self.selector.unregister(self.listener)
+            return
         known = len(self.connections)
         super().accept_all()
         if self.streaming:
@@ -106,6 +119,13 @@ class HostileServer(Oracle):
             # From now on the port refuses: connects get an RST, as from a server that went away.
             self.selector.unregister(self.listener)
             self.listener.close()
+
+    def run_due_timers(self):
+        super().run_due_timers()
+        if self.accept_from is not None and time.monotonic() >= self.accept_from:
+            self.accept_from = float("inf")  # once
+            self.listener.listen(4096)  # room for the retransmitted SYNs, which arrive together
+            self.selector.register(self.listener, selectors.EVENT_READ, None)
 
     def consume_request(self, conn):
         end = conn.inbuf.find(b"\r\n\r\n")
