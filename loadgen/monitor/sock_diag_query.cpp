@@ -28,6 +28,8 @@ struct DiagRequest {
 
 // Replies to lookups queue in the receive buffer until read: batches this small stay well inside its default size.
 constexpr size_t kLookupBatch = 64;
+// Room for one lookup's reply: an inet_diag_msg and its few default attributes, or an error echoing the request.
+constexpr size_t kReplySlot = 1024;
 
 // An address in the kernel's layout for a socket of `family`: the IPv4 peer of an IPv6 (dual-stack) socket,
 // which the parser stored as IPv4, goes back to its IPv4-mapped form.
@@ -40,6 +42,25 @@ void encode_address(const IpAddress& address, uint8_t family, __be32 (&words)[4]
   } else {
     std::memcpy(bytes, address.bytes.data(), family == AF_INET ? 4 : 16);
   }
+}
+
+// What one datagram of a lookup batch (requests numbered from `first_sequence`) turned out to be.
+struct LookupReply {
+  enum Kind { answered, left_over, malformed, failed } kind;
+  int error = 0;  // failed: the kernel's errno
+};
+
+LookupReply read_lookup_reply(std::span<const uint8_t> reply, uint32_t first_sequence, size_t requests,
+                              const SocketVisitor& each) {
+  if (reply.size() < sizeof(nlmsghdr)) return {LookupReply::malformed};
+  nlmsghdr header;
+  std::memcpy(&header, reply.data(), sizeof header);
+  if (header.nlmsg_seq - first_sequence >= requests) return {LookupReply::left_over};  // from an earlier request
+  const DiagBatchResult result = parse_inet_diag_messages(reply, each);
+  if (result.status == DiagDumpStatus::more) return {LookupReply::answered};  // the socket
+  if (result.status != DiagDumpStatus::failed) return {LookupReply::malformed};
+  if (result.error == ENOENT) return {LookupReply::answered};  // no such socket
+  return {LookupReply::failed, result.error};
 }
 
 }  // namespace
@@ -164,27 +185,47 @@ bool SockDiagQuery::look_up_batch(std::span<const SocketEntry> sockets, const So
   }
   // One datagram carries the whole batch; the kernel answers each request with a datagram of its own.
   if (!send_requests(requests.data(), sockets.size() * sizeof(DiagRequest), error)) return false;
-  buffer_.resize(64 * 1024);
+  // recvmmsg takes every reply already queued in one call (waiting only for the first), where a recv per reply
+  // cost the monitor a syscall per lookup.
+  buffer_.resize(kLookupBatch * kReplySlot);
+  std::array<iovec, kLookupBatch> slots;
+  std::array<mmsghdr, kLookupBatch> datagrams;
   for (size_t replies = 0; replies < sockets.size();) {
-    ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < static_cast<ssize_t>(sizeof(nlmsghdr))) {
+    const size_t due = sockets.size() - replies;
+    for (size_t i = 0; i < due; ++i) {
+      slots[i] = {buffer_.data() + i * kReplySlot, kReplySlot};
+      datagrams[i] = {};
+      datagrams[i].msg_hdr.msg_iov = &slots[i];
+      datagrams[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int got = ::recvmmsg(fd_, datagrams.data(), unsigned(due), MSG_WAITFORONE, nullptr);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
       stale_ = true;
-      error = n < 0 ? errno_text("sock_diag lookup", errno) : std::string("sock_diag lookup: short reply");
+      error = errno_text("sock_diag lookup", got < 0 ? errno : EIO);
       return false;
     }
-    nlmsghdr header;
-    std::memcpy(&header, buffer_.data(), sizeof header);
-    if (header.nlmsg_seq - first >= sockets.size()) continue;  // left over from an earlier request
-    ++replies;
-    DiagBatchResult reply =
-        parse_inet_diag_messages(std::span<const uint8_t>(buffer_.data(), static_cast<size_t>(n)), each);
-    if (reply.status == DiagDumpStatus::more) continue;                                // the socket
-    if (reply.status == DiagDumpStatus::failed && reply.error == ENOENT) continue;  // no such socket
-    stale_ = true;
-    error = reply.status == DiagDumpStatus::failed ? errno_text("sock_diag lookup", reply.error)
-                                                   : std::string("sock_diag lookup: malformed netlink message");
-    return false;
+    for (int i = 0; i < got; ++i) {
+      const auto reply = std::span<const uint8_t>(buffer_.data() + size_t(i) * kReplySlot, datagrams[i].msg_len);
+      const bool truncated = datagrams[i].msg_hdr.msg_flags & MSG_TRUNC;
+      const LookupReply outcome =
+          truncated ? LookupReply{LookupReply::malformed} : read_lookup_reply(reply, first, sockets.size(), each);
+      switch (outcome.kind) {
+        case LookupReply::answered:
+          ++replies;
+          break;
+        case LookupReply::left_over:
+          break;
+        case LookupReply::malformed:
+          stale_ = true;
+          error = "sock_diag lookup: malformed netlink message";
+          return false;
+        case LookupReply::failed:
+          stale_ = true;
+          error = errno_text("sock_diag lookup", outcome.error);
+          return false;
+      }
+    }
   }
   return true;
 }
