@@ -210,10 +210,15 @@ void Worker::on_handshake_done(Connection& conn) {
   conn.state = Connection::State::open;
   conn.deadline_ns = 0;
   // Spread each connection's messages and pings over the interval so connections opened together
-  // do not send in lockstep; the offset is seeded, so runs are reproducible.
+  // do not send in lockstep; the offset is seeded, so runs are reproducible. A first message due at_open is
+  // due now: this turn's timers send it, so it costs no wake-up of its own.
   const uint64_t jitter = connection_random(profile_.seed, conn.id, kMessageOffsetStream);
-  const int64_t interval = to_ns(profile_.session.messages.interval);
-  if (interval > 0) conn.first_message_ns = now + int64_t(jitter % uint64_t(interval));
+  const MessagesSpec& messages = profile_.session.messages;
+  const int64_t interval = to_ns(messages.interval);
+  if (interval > 0) {
+    const bool at_open = messages.first == MessagesSpec::First::at_open;
+    conn.first_message_ns = at_open ? now : now + int64_t(jitter % uint64_t(interval));
+  }
   const int64_t ping = to_ns(profile_.session.ping_interval);
   if (ping > 0) conn.next_ping_ns = now + int64_t(jitter % uint64_t(ping));
   if (conn.close_choice) {

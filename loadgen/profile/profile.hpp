@@ -71,6 +71,9 @@ struct MessagesSpec {
   uint64_t size = 128;
   enum class Payload { text, binary, last = binary } payload = Payload::text;
   bool expect_echo = true;
+  // When a connection's first message is due: at a seeded offset within the first interval (spread, so connections
+  // opened together do not send in lockstep), or as soon as the upgrade is answered (at_open, in the same turn).
+  enum class First { spread, at_open, last = at_open } first = First::spread;
 
   bool operator==(const MessagesSpec&) const = default;
 };

@@ -22,7 +22,7 @@ inline constexpr std::string_view kPhase[] = {"name",       "duration", "connect
                                               "churn_rate", "close",    "close_rate",  "mix"};
 inline constexpr std::string_view kSession[] = {"lifetime", "messages", "ping"};
 inline constexpr std::string_view kLifetime[] = {"dist", "value", "mean", "min", "max"};
-inline constexpr std::string_view kMessages[] = {"interval", "size", "payload", "expect_echo"};
+inline constexpr std::string_view kMessages[] = {"interval", "size", "payload", "expect_echo", "first"};
 inline constexpr std::string_view kPing[] = {"interval"};
 inline constexpr std::string_view kClose[] = {"timeout", "mix"};
 // A close-mix entry: pattern and weight, which every pattern takes, then the settings of the close-pattern table.

@@ -97,6 +97,7 @@ void write_session(YAML::Emitter& out, const SessionSpec& session) {
   key(out, "size"), out << format_size(m.size);
   key(out, "payload"), out << to_string(m.payload);
   key(out, "expect_echo"), out << m.expect_echo;
+  key(out, "first"), out << to_string(m.first);
   out << YAML::EndMap;
   key(out, "ping"), out << YAML::Flow << YAML::BeginMap;
   key(out, "interval"), out << format_duration(session.ping_interval);

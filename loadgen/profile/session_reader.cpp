@@ -82,6 +82,8 @@ void read_messages(ReadContext& ctx, const YAML::Node& node, const std::string& 
       if (auto i = read_choice(ctx, value, p, kPayloadNames)) messages.payload = MessagesSpec::Payload(*i);
     } else if (key == "expect_echo") {
       if (auto b = read_bool(ctx, value, p)) messages.expect_echo = *b;
+    } else if (key == "first") {
+      if (auto i = read_choice(ctx, value, p, kFirstMessageNames)) messages.first = MessagesSpec::First(*i);
     }
   });
 }

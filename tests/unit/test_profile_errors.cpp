@@ -96,6 +96,8 @@ TEST(ProfileErrors, EnumValuesSuggestTheIntendedOne) {
             "t.yaml:2:28: session.lifetime.dist: expected one of none, fixed, uniform, exponential, got \"normal\"");
   EXPECT_EQ(only_error(kPhase + "session: {messages: {payload: json}}\n"),
             "t.yaml:2:31: session.messages.payload: expected one of text, binary, got \"json\"");
+  EXPECT_EQ(only_error(kPhase + "session: {messages: {first: now}}\n"),
+            "t.yaml:2:29: session.messages.first: expected one of spread, at_open, got \"now\"");
   EXPECT_EQ(only_error("phases: [{name: a, close: some}]\n"),
             "t.yaml:1:27: phases[0].close: expected one of all, got \"some\"");
 }

@@ -46,7 +46,7 @@ phases:
   - {name: drain, close: all, close_rate: 1000/s}
 session:
   lifetime: {dist: uniform, min: 1s, max: 5s}
-  messages: {interval: 1s, size: 4KiB, payload: binary, expect_echo: false}
+  messages: {interval: 1s, size: 4KiB, payload: binary, expect_echo: false, first: at_open}
   ping: {interval: 10s}
 close:
   timeout: 2s
@@ -90,6 +90,7 @@ TEST(ProfileReader, MinimalProfileGetsEveryDefault) {
   EXPECT_EQ(p.metrics.listen, "127.0.0.1:9464");
   EXPECT_EQ(p.report.dir, "out/");
   EXPECT_EQ(p.session.lifetime.dist, Lifetime::Dist::none);
+  EXPECT_EQ(p.session.messages.first, MessagesSpec::First::spread);
   EXPECT_EQ(p.max_message_size, 16ull << 20);
   EXPECT_EQ(p.timer_slack, Duration(1ms));
 }
@@ -121,6 +122,7 @@ TEST(ProfileReader, ReadsEverySection) {
   EXPECT_EQ(p.session.lifetime.max, Duration(5s));
   EXPECT_EQ(p.session.messages.size, 4096u);
   EXPECT_EQ(p.session.messages.payload, MessagesSpec::Payload::binary);
+  EXPECT_EQ(p.session.messages.first, MessagesSpec::First::at_open);
   EXPECT_EQ(p.session.ping_interval, Duration(10s));
   ASSERT_EQ(p.close.mix.size(), 5u);
   EXPECT_EQ(p.close.mix[0].code, 4000);
