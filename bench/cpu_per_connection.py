@@ -8,8 +8,11 @@ when it ends, about RATE connections are open at once. Tools, each run from a lo
 own, taking turns RUNS times:
   tcpkali          --websocket --channel-lifetime 1s --first-message: it never sends a Close frame and ends TCP
                    with a FIN; it does not wait for the echo (it reads it)
-  wsloadgen fin    the same wire: no Close frame, a FIN (and wsloadgen still measures the echo, tcp_end, reclaim)
+  wsloadgen fin    the same wire: no Close frame, a FIN (and wsloadgen still measures the echo, tcp_end, reclaim);
+                   like tcpkali it sends the message as soon as the upgrade is answered (messages.first: at_open)
   wsloadgen clean  a close handshake with code 1000 instead
+  fin-spread, clean-spread  the same two with the message at a seeded offset within the second (the default
+                   schedule, messages.first: spread): one more wake-up of the generator per connection
   artillery        one virtual user per connection (unless --no-artillery)
 Each tool's user + system CPU (every thread of its process tree, from /proc) is read while the server counts
 its connections, over a steady window that leaves out start-up and shut-down; CPU per connection is the CPU of
@@ -22,7 +25,8 @@ about the same load from the rest of this shared machine).
         [--set KEY=VALUE]...  (passed to wsloadgen)
 
 --baseline-bin PATH adds another wsloadgen build (say, main before a change) to the same rounds, as baseline-fin
-and baseline-clean, so a change is measured side by side.
+and baseline-clean, so a change is measured side by side. They run the spread schedule, which builds from before
+messages.first understand: set them beside fin-spread and clean-spread.
 
 tcpkali is not packaged for Debian: TCPKALI=PATH or --tcpkali PATH; without it the script says how to build it
 (../shared/peers/build-tcpkali.sh DEST in the team's workspace) and runs the others.
@@ -42,10 +46,12 @@ MESSAGE = '{"n":1}'  # 7 bytes of JSON, so Artillery can wait for its echo
 LIFETIME_SECONDS = 1
 
 
-def wsloadgen_profile(url, rate, seconds, source, pattern="clean"):
-    # A fixed lifetime and one message per lifetime (sent at a seeded offset within it after the upgrade), each
-    # connection replaced the instant it closes, so opens run at `rate` once the ramp is done.
+def wsloadgen_profile(url, rate, seconds, source, pattern="clean", first="at_open"):
+    # A fixed lifetime and one message per lifetime (at once after the upgrade, or at a seeded offset within the
+    # lifetime: `first`), each connection replaced the instant it closes, so opens run at `rate` once the ramp is
+    # done. The spread schedule is the default, left unsaid so that builds older than the key run it too.
     code = ", code: 1000" if pattern == "clean" else ""
+    first_key = f", first: {first}" if first != "spread" else ""
     return f"""
 name: bench-cpu
 seed: 1
@@ -58,7 +64,7 @@ phases:
   - {{name: drain, close: all}}
 session:
   lifetime: {{dist: fixed, mean: {LIFETIME_SECONDS}s}}
-  messages: {{interval: {LIFETIME_SECONDS}s, size: {len(MESSAGE)}, payload: text, expect_echo: true}}
+  messages: {{interval: {LIFETIME_SECONDS}s, size: {len(MESSAGE)}, payload: text, expect_echo: true{first_key}}}
 close:
   timeout: 5s
   mix: [{{pattern: {pattern}, weight: 1{code}}}]
@@ -139,9 +145,9 @@ class Window:
                        f"{server_cpu / opened * 1e6:.0f} µs/connection")
 
 
-def run_wsloadgen(rate, seconds, source, pattern, overrides=(), binary=None):
+def run_wsloadgen(rate, seconds, source, pattern, first, overrides=(), binary=None):
     with kit.EchoServer() as server:
-        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source, pattern),
+        run = kit.WsloadgenRun(wsloadgen_profile(server.url, rate, seconds, source, pattern, first),
                                *[arg for o in overrides for arg in ("--set", o)], binary=binary)
         window = Window(server, run.pid, rate, seconds)
         code, out, err, report = run.finish()
@@ -180,8 +186,10 @@ def run_artillery(rate, seconds, source):
     return window.per_connection, window.detail
 
 
-TOOL_NAMES = ("tcpkali", "fin", "clean", "artillery", "baseline-fin", "baseline-clean")
+TOOL_NAMES = ("tcpkali", "fin", "clean", "artillery", "fin-spread", "clean-spread", "baseline-fin", "baseline-clean")
+DEFAULT_TOOLS = ("tcpkali", "fin", "clean", "artillery")
 LABELS = {"tcpkali": "tcpkali", "fin": "wsloadgen fin", "clean": "wsloadgen clean", "artillery": "artillery",
+          "fin-spread": "fin spread", "clean-spread": "clean spread",
           "baseline-fin": "baseline fin", "baseline-clean": "baseline clean"}
 
 
@@ -190,8 +198,9 @@ def main():
     parser.add_argument("--rate", type=int, default=1000, help="new connections per second (default 1000)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each tool (default 5)")
     parser.add_argument("--seconds", type=int, default=10, help="length of the steady phase (default 10)")
-    parser.add_argument("--tools", default=",".join(TOOL_NAMES),
-                        help="comma list of " + ", ".join(TOOL_NAMES) + " (default: all)")
+    parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS),
+                        help="comma list of " + ", ".join(TOOL_NAMES) + " (default: " + ",".join(DEFAULT_TOOLS)
+                             + ", and the baselines with --baseline-bin)")
     parser.add_argument("--no-artillery", action="store_true", help="leave Artillery out")
     parser.add_argument("--tcpkali", metavar="PATH", help="the tcpkali binary (default $TCPKALI, then PATH)")
     parser.add_argument("--baseline-bin", metavar="PATH",
@@ -204,7 +213,6 @@ def main():
     default_tools = args.tools == parser.get_default("tools")
     wanted = [t.strip() for t in args.tools.split(",") if t.strip()]
     if default_tools:
-        wanted = [t for t in wanted if not t.startswith("baseline-")]
         if args.baseline_bin:
             wanted += ["baseline-fin", "baseline-clean"]
     if any(t.startswith("baseline-") for t in wanted) and not args.baseline_bin:
@@ -221,11 +229,14 @@ def main():
         wanted.remove("tcpkali")
     runners = {
         "tcpkali": lambda *a: run_tcpkali(tcpkali, *a),
-        "fin": lambda *a: run_wsloadgen(*a, pattern="fin", overrides=args.set),
-        "clean": lambda *a: run_wsloadgen(*a, pattern="clean", overrides=args.set),
+        "fin": lambda *a: run_wsloadgen(*a, pattern="fin", first="at_open", overrides=args.set),
+        "clean": lambda *a: run_wsloadgen(*a, pattern="clean", first="at_open", overrides=args.set),
         "artillery": run_artillery,
-        "baseline-fin": lambda *a: run_wsloadgen(*a, pattern="fin", overrides=args.set, binary=args.baseline_bin),
-        "baseline-clean": lambda *a: run_wsloadgen(*a, pattern="clean", overrides=args.set,
+        "fin-spread": lambda *a: run_wsloadgen(*a, pattern="fin", first="spread", overrides=args.set),
+        "clean-spread": lambda *a: run_wsloadgen(*a, pattern="clean", first="spread", overrides=args.set),
+        "baseline-fin": lambda *a: run_wsloadgen(*a, pattern="fin", first="spread", overrides=args.set,
+                                                 binary=args.baseline_bin),
+        "baseline-clean": lambda *a: run_wsloadgen(*a, pattern="clean", first="spread", overrides=args.set,
                                                    binary=args.baseline_bin),
     }
     results = {name: {} for name in wanted}  # name: {round: µs per connection}

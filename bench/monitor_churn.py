@@ -29,7 +29,8 @@ def monitor_cpu_seconds(pid):
 def run_once(binary, seconds, source):
     kit.WSLOADGEN = binary
     with kit.EchoServer() as server:
-        run = kit.WsloadgenRun(wsloadgen_profile(server.url, RATE, seconds, source))
+        # The spread schedule: every build understands it, old ones included (--wsloadgen alternates builds).
+        run = kit.WsloadgenRun(wsloadgen_profile(server.url, RATE, seconds, source, first="spread"))
         start = server.wait_until(lambda s: s["opened"] >= 3 * RATE, timeout=60)
         if start is None:
             run.finish()
