@@ -95,17 +95,14 @@ void Worker::open_connection(uint64_t conn_id, int64_t intended_ns, const CloseC
 int Worker::register_new_socket(Connection& conn) {
   // Set before the connect completes, so it holds from the first byte on either path below.
   disable_nagle(conn.fd);
-  switch (send_upgrade_at_once(conn)) {
-    case EarlySend::sent:
-      if (!loop_.add(conn.fd, conn.id, conn.watched_events)) return errno;
-      break;
-    case EarlySend::connect_failed:
-      return errno;
-    case EarlySend::not_yet:
-      if (!loop_.add(conn.fd, conn.id, EPOLLOUT)) return errno;
-      conn.watched_events = EPOLLOUT;  // writeable once the connect has completed or failed
-      break;
-  }
+  if (send_upgrade_at_once(conn) == EarlySend::connect_failed) return errno;
+  // Still connecting: writeable once the connect has completed or failed. Upgrading: readable for the 101, and
+  // writeable too while part of the request waits.
+  const uint32_t events = conn.state == Connection::State::connecting ? uint32_t(EPOLLOUT)
+                          : conn.out.empty()                          ? uint32_t(EPOLLIN)
+                                                                      : uint32_t(EPOLLIN | EPOLLOUT);
+  if (!loop_.add(conn.fd, conn.id, events)) return errno;
+  conn.watched_events = events;
   rearm(conn);
   return 0;
 }
@@ -125,7 +122,6 @@ Worker::EarlySend Worker::send_upgrade_at_once(Connection& conn) {
   stats_.bytes_sent += uint64_t(n);
   // Only what did not fit waits in conn.out (an idle connection keeps no buffer, as after flush()).
   if (size_t(n) < request.size()) conn.out.assign(request, size_t(n));
-  conn.watched_events = conn.out.empty() ? uint32_t(EPOLLIN) : uint32_t(EPOLLIN | EPOLLOUT);
   return EarlySend::sent;
 }
 
