@@ -95,8 +95,9 @@ inline constexpr MetricDefinition target_fds{"wsloadgen_target_open_fds", Metric
                                              "Open file descriptors of the server process."};
 inline constexpr MetricDefinition target_socket_fds{"wsloadgen_target_socket_fds", MetricKind::gauge, "",
                                                     "Of those, the sockets."};
-inline constexpr MetricDefinition target_sockets{"wsloadgen_target_sockets", MetricKind::gauge, "state",
-                                                 "Server-side TCP sockets of the target port, by state."};
+inline constexpr MetricDefinition target_sockets{
+    "wsloadgen_target_sockets", MetricKind::gauge, "state",
+    "Server-side TCP sockets of the target port, by state (the monitor's own scrapes left out)."};
 inline constexpr MetricDefinition target_owned_sockets{
     "wsloadgen_target_owned_sockets", MetricKind::gauge, "",
     "Of those, the ones a process still owns (listener excluded): what the leak verdict judges."};

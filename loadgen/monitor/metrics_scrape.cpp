@@ -110,27 +110,37 @@ ScrapeResult failure(std::string error, int status = 0) {
   return result;
 }
 
-}  // namespace
+// Our end of a connected socket, as the server's socket for it names its peer.
+std::optional<ClientEnd> local_end_of(int fd) {
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) return std::nullopt;
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    return ClientEnd{make_ip_address(AF_INET, &v4.sin_addr), ntohs(v4.sin_port)};
+  }
+  if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    return ClientEnd{make_ip_address(AF_INET6, &v6.sin6_addr), ntohs(v6.sin6_port)};
+  }
+  return std::nullopt;
+}
 
-ScrapeResult scrape_http(std::string_view url_text, std::chrono::milliseconds timeout) {
-  Clock::time_point deadline = Clock::now() + timeout;
+// The request and its response over a connected socket.
+ScrapeResult exchange(int fd, const HttpUrl& url, std::string_view url_text, Clock::time_point deadline,
+                      std::chrono::milliseconds timeout) {
   std::string error;
-  auto url = parse_http_url(url_text, error);
-  if (!url) return failure(error);
-  SocketHandle socket;
-  if (!connect_to(*url, deadline, socket, error)) return failure(error);
-
   // Connection: close so a server that ignores framing still ends the body by closing.
-  std::string request = "GET " + url->path + " HTTP/1.1\r\nHost: " + url->host_header() +
+  std::string request = "GET " + url.path + " HTTP/1.1\r\nHost: " + url.host_header() +
                         "\r\nUser-Agent: wsloadgen\r\nAccept: text/plain;version=0.0.4\r\n"
                         "Accept-Encoding: identity\r\nConnection: close\r\n\r\n";
-  if (!send_all(socket.fd, request, deadline, error)) return failure(error);
+  if (!send_all(fd, request, deadline, error)) return failure(error);
 
   std::string received;
   char buffer[16384];
   bool peer_closed = false;
   for (;;) {
-    ssize_t n = ::recv(socket.fd, buffer, sizeof buffer, 0);
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
     if (n > 0) {
       received.append(buffer, static_cast<size_t>(n));
     } else if (n == 0) {
@@ -140,8 +150,8 @@ ScrapeResult scrape_http(std::string_view url_text, std::chrono::milliseconds ti
     } else if (errno == ECONNRESET) {
       peer_closed = true;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!wait_for(socket.fd, POLLIN, deadline))
-        return failure("no complete response from " + url->host_header() + " within " +
+      if (!wait_for(fd, POLLIN, deadline))
+        return failure("no complete response from " + url.host_header() + " within " +
                        std::to_string(timeout.count()) + "ms");
       continue;
     } else {
@@ -160,6 +170,20 @@ ScrapeResult scrape_http(std::string_view url_text, std::chrono::milliseconds ti
     }
     if (peer_closed) return failure("connection closed before the response was complete");
   }
+}
+
+}  // namespace
+
+ScrapeResult scrape_http(std::string_view url_text, std::chrono::milliseconds timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  std::string error;
+  auto url = parse_http_url(url_text, error);
+  if (!url) return failure(error);
+  SocketHandle socket;
+  if (!connect_to(*url, deadline, socket, error)) return failure(error);
+  ScrapeResult result = exchange(socket.fd, *url, url_text, deadline, timeout);
+  result.local_end = local_end_of(socket.fd);
+  return result;
 }
 
 }  // namespace wsl

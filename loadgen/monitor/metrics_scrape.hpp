@@ -2,8 +2,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "monitor/client_end.hpp"
 
 namespace wsl {
 
@@ -12,6 +15,9 @@ struct ScrapeResult {
   int status = 0;     // the HTTP status, 0 when none arrived
   std::string body;   // decoded body when ok
   std::string error;  // one line saying what failed when not ok
+  // Our end of the connection, once one was made (even if the exchange then failed): the server's socket for it
+  // is the monitor's own, not the load's (OwnConnections).
+  std::optional<ClientEnd> local_end;
 };
 
 // GET `url` ("http://host:port/path"); the whole exchange — name lookup excepted — must finish within `timeout`.

@@ -127,7 +127,7 @@ ResourceSample Monitor::take_sample() {
   if (!target_.scrape_url.empty()) scrape_into(sample);
   if (sock_diag_ && target_.port) {
     std::string why;
-    if (auto counted = count_server_sockets(*sock_diag_, *target_.port, why)) {
+    if (auto counted = count_server_sockets(*sock_diag_, *target_.port, own_connections_, why)) {
       sample.sockets = counted->by_state;
       sample.sockets_owned = counted->owned;
     }
@@ -156,6 +156,9 @@ void Monitor::scrape_into(ResourceSample& sample) {
   const auto timeout = std::min<std::chrono::milliseconds>(
       std::chrono::duration_cast<std::chrono::milliseconds>(interval_), 2000ms);
   const ScrapeResult scraped = scrape_http(target_.scrape_url, timeout);
+  // Served on the port under test, the scrape is a connection the census would count as the load's, so the
+  // census leaves it out (OwnConnections). Only a census forgets an end again: without one, none is remembered.
+  if (scraped.local_end && sock_diag_ && target_.port) own_connections_.opened(*scraped.local_end);
   if (!scraped.ok) {
     last_scrape_error_ = scraped.error;
     return;

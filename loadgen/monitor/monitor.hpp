@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "monitor/own_connections.hpp"
 #include "monitor/reclaim_lookups.hpp"
 #include "monitor/reclaim_tracker.hpp"
 #include "monitor/resource_sample.hpp"
@@ -84,6 +85,7 @@ class Monitor {
   std::vector<SocketEntry> owned_sockets_;
   std::vector<SocketEntry> asked_sockets_;
   std::vector<SocketEntry> found_sockets_;
+  OwnConnections own_connections_;  // the scrapes' connections, left out of the census
   mutable std::mutex sample_mutex_;  // sock_diag and the series are shared by the thread and sample_now
   std::vector<ResourceSample> series_;
   std::optional<std::string> target_lost_;

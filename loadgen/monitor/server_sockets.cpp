@@ -22,14 +22,17 @@ bool dump_server_sockets(SockDiagQuery& query, uint16_t local_port, uint32_t sta
 
 }  // namespace
 
-std::optional<ServerSocketCounts> count_server_sockets(SockDiagQuery& query, uint16_t local_port, std::string& error) {
+std::optional<ServerSocketCounts> count_server_sockets(SockDiagQuery& query, uint16_t local_port,
+                                                       OwnConnections& own, std::string& error) {
   ServerSocketCounts counts;
   std::vector<SocketEntry> listeners;
-  auto count = [&counts](const SocketEntry& entry) {
+  auto count = [&counts, &own](const SocketEntry& entry) {
+    if (own.is_ours(entry)) return;
     counts.by_state.add(entry.state);
     counts.owned += entry.inode != 0;
   };
   if (!dump_server_sockets(query, local_port, kAllTcpStates, listeners, count, error)) return std::nullopt;
+  own.census_done();
   for (const SocketEntry& listener : listeners) counts.by_state.add(listener.state);
   return counts;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "monitor/own_connections.hpp"
 #include "monitor/sock_diag_query.hpp"
 #include "monitor/socket_states.hpp"
 
@@ -17,7 +18,9 @@ struct ServerSocketCounts {
 };
 
 // One monitor sample of `local_port`: counted as the datagrams arrive, no socket stored; nullopt on failure.
-std::optional<ServerSocketCounts> count_server_sockets(SockDiagQuery& query, uint16_t local_port, std::string& error);
+// The server's ends of the monitor's own connections (`own`) are left out, and `own` told what the census found.
+std::optional<ServerSocketCounts> count_server_sockets(SockDiagQuery& query, uint16_t local_port,
+                                                       OwnConnections& own, std::string& error);
 
 // The connections of `local_port` a process still owns (what a reclaim waits for), into `out`: cleared first,
 // its capacity kept for the next call. TIME_WAIT and request sockets have no inode, so they are not even asked

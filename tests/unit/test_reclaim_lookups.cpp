@@ -8,31 +8,14 @@
 #include <vector>
 
 #include "monitor/reclaim_lookups.hpp"
+#include "server_socket_test_support.hpp"
 
 namespace wsl {
 namespace {
 
-IpAddress ipv4(const char* text) {
-  IpAddress address;
-  address.family = AF_INET;
-  ::inet_pton(AF_INET, text, address.bytes.data());
-  return address;
-}
-
-SocketEntry server_socket(const char* client, uint16_t client_port, uint32_t inode = 7,
-                          uint8_t state = TCP_ESTABLISHED) {
-  SocketEntry entry;
-  entry.family = AF_INET;
-  entry.state = state;
-  entry.local_address = ipv4("127.0.0.1");
-  entry.local_port = 9001;
-  entry.remote_address = ipv4(client);
-  entry.remote_port = client_port;
-  entry.inode = inode;
-  return entry;
-}
-
-ClientEnd client(const char* address, uint16_t port) { return ClientEnd{ipv4(address), port}; }
+using test::client;
+using test::ipv4;
+using test::server_socket;
 
 TEST(ReclaimLookups, NothingIsKnownBeforeADump) {
   ReclaimLookups lookups;

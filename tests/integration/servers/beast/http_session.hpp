@@ -1,6 +1,7 @@
 // The Boost.Beast echo server's HTTP side: hands upgrades to a WebSocketSession and answers GET /metrics.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -18,7 +19,7 @@ namespace wsecho {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, Sessions& sessions, const Options& options)
-      : stream_(std::move(socket)), sessions_(sessions), options_(options) {}
+      : stream_(std::move(socket)), linger_timer_(stream_.get_executor()), sessions_(sessions), options_(options) {}
 
   void read() {
     request_ = {};
@@ -46,6 +47,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     response->prepare_payload();
     http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+      if (!ec && self->options_.metrics_linger.count() > 0) return self->linger();
       if (ec || !response->keep_alive()) {
         self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
         return;
@@ -54,7 +56,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
+  // --metrics-linger: the connection is neither read nor closed for a while after the response, as a server
+  // that closes idle HTTP connections from a periodic sweep does; a client that closes meanwhile leaves this
+  // socket in CLOSE_WAIT until the timer closes it (with this object).
+  void linger() {
+    stream_.expires_never();
+    linger_timer_.expires_after(options_.metrics_linger);
+    linger_timer_.async_wait([self = shared_from_this()](beast::error_code) {});
+  }
+
   beast::tcp_stream stream_;
+  boost::asio::steady_timer linger_timer_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   Sessions& sessions_;

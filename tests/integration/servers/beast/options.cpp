@@ -12,7 +12,7 @@ namespace {
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "%s\nusage: beast_echo_server [--port P] [--heartbeat SECONDS | --no-heartbeat] [--leak-bytes N] "
-               "[--leak-fd] [--leak-task] [--leak-on abrupt|clean] [--verbose]\n",
+               "[--leak-fd] [--leak-task] [--leak-on abrupt|clean] [--verbose] [--metrics-linger SECONDS]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -60,6 +60,10 @@ Options parse_options(int argc, char** argv) {
       ++i;
     } else if (flag == "--verbose") {
       options.verbose = true;
+    } else if (flag == "--metrics-linger") {
+      options.metrics_linger =
+          std::chrono::milliseconds(static_cast<long long>(non_negative(flag, value) * 1000));
+      ++i;
     } else {
       usage("unknown option " + std::string(flag));
     }

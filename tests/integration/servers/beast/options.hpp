@@ -15,6 +15,9 @@ struct Options {
   bool leak_task = false;
   std::string leak_on = "abrupt";
   bool verbose = false;
+  // Beast only: how long a plain HTTP connection (GET /metrics) is kept open after the response, whatever the
+  // client does.
+  std::chrono::milliseconds metrics_linger{0};
 
   // The bugs only exist while a leak flag is on: the healthy server releases on both ends.
   bool leaking() const { return leak_bytes > 0 || leak_fd || leak_task; }
