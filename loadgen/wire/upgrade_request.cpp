@@ -6,10 +6,6 @@
 
 namespace wsl {
 
-std::string build_upgrade_request(const UpgradeRequest& request) {
-  return UpgradeRequestTemplate(request).render(request.key);
-}
-
 UpgradeRequestTemplate::UpgradeRequestTemplate(const UpgradeRequest& request) {
   std::string& out = before_key_;
   out += "GET ";

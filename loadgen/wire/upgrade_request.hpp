@@ -12,18 +12,15 @@ namespace wsl {
 struct UpgradeRequest {
   std::string path_and_query = "/";  // request target, e.g. "/echo?room=1"
   std::string host_header;           // the original host[:port] (TargetUrl::host_header()), not the resolved address
-  std::string key;                   // Sec-WebSocket-Key, from make_websocket_key()
   std::string origin;                // empty = no Origin header
   std::vector<std::string> subprotocols;                        // empty = no Sec-WebSocket-Protocol header
   std::vector<std::pair<std::string, std::string>> headers;     // extra headers, sent in order after the standard ones
 };
 
-// The full request including the terminating blank line. Does not validate: the profile layer must
-// reject header names/values containing CR, LF or NUL (see is_valid_header_name/value).
-std::string build_upgrade_request(const UpgradeRequest& request);
-
-// A run's requests differ only in their Sec-WebSocket-Key: the bytes around it are built once (every field of
-// `request` but its key), and each connection's request is one copy with its own key in between.
+// A run's requests differ only in their Sec-WebSocket-Key: the bytes around it are built once from `request`,
+// and each connection's request (the full request, with its terminating blank line) is one copy with its own
+// key, from make_websocket_key(), in between. Does not validate: the profile layer must reject header
+// names/values containing CR, LF or NUL (see is_valid_header_name/value).
 class UpgradeRequestTemplate {
  public:
   UpgradeRequestTemplate() = default;

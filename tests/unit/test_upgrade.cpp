@@ -77,21 +77,26 @@ TEST(UpgradeRequest, MinimalRequestBytes) {
   UpgradeRequest request;
   request.path_and_query = "/chat";
   request.host_header = "server.example.com";
-  request.key = std::string(kRfcKey);
-  EXPECT_EQ(build_upgrade_request(request),
+  EXPECT_EQ(UpgradeRequestTemplate(request).render(kRfcKey),
             "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+}
+
+TEST(UpgradeRequest, EmptyPathIsTheRoot) {
+  UpgradeRequest request;
+  request.path_and_query = "";
+  request.host_header = "h";
+  EXPECT_EQ(UpgradeRequestTemplate(request).render("k").substr(0, 16), "GET / HTTP/1.1\r\n");
 }
 
 TEST(UpgradeRequest, OriginSubprotocolsAndExtraHeaders) {
   UpgradeRequest request;
   request.path_and_query = "/echo?x=1";
   request.host_header = "[::1]:9001";
-  request.key = "k";
   request.origin = "https://example.test";
   request.subprotocols = {"chat.v1", "chat.v2"};
   request.headers = {{"Authorization", "Bearer t"}, {"X-Run", "7"}};
-  EXPECT_EQ(build_upgrade_request(request),
+  EXPECT_EQ(UpgradeRequestTemplate(request).render("k"),
             "GET /echo?x=1 HTTP/1.1\r\nHost: [::1]:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: k\r\nSec-WebSocket-Version: 13\r\nOrigin: https://example.test\r\n"
             "Sec-WebSocket-Protocol: chat.v1, chat.v2\r\nAuthorization: Bearer t\r\nX-Run: 7\r\n\r\n");
@@ -103,15 +108,13 @@ TEST(UpgradeRequest, TemplateBuiltOnceServesEveryKey) {
   request.host_header = "127.0.0.1:9001";
   request.origin = "https://example.test";
   request.headers = {{"X-Run", "7"}};
-  request.key = "ignored by the template";
   const UpgradeRequestTemplate once(request);
-  for (std::string_view key : {kRfcKey, std::string_view("AAAAAAAAAAAAAAAAAAAAAA==")}) {
-    request.key = std::string(key);
-    EXPECT_EQ(once.render(key), build_upgrade_request(request));
-  }
-  EXPECT_EQ(once.render("k"),
-            "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: k\r\nSec-WebSocket-Version: 13\r\nOrigin: https://example.test\r\nX-Run: 7\r\n\r\n");
+  const std::string before = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Key: ";
+  const std::string after = "\r\nSec-WebSocket-Version: 13\r\nOrigin: https://example.test\r\nX-Run: 7\r\n\r\n";
+  // Rendered in turn, each request carries its own key and nothing of the one before.
+  for (std::string_view key : {kRfcKey, std::string_view("AAAAAAAAAAAAAAAAAAAAAA=="), std::string_view("k")})
+    EXPECT_EQ(once.render(key), before + std::string(key) + after);
 }
 
 TEST(UpgradeRequest, HeaderFieldValidation) {
