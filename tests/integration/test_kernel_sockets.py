@@ -74,6 +74,29 @@ class KernelSockets(unittest.TestCase):
         self.assertLess(gone - last_held, 0.1)
         self.assertIsNone(sampler.released(kept))
 
+    def test_the_sampler_tells_a_runs_load_from_its_preflight(self):
+        sampler = ConnectionSampler(PID, self.port, interval=0.01)
+
+        def latest_sample_holds(predicate):
+            return wait_until(lambda: sampler.samples and predicate(sampler.samples[-1][1]))
+
+        try:
+            # A preflight: one connection, seen held, then closed before the load comes.
+            self.connect(1)
+            preflight = self.clients[0].getsockname()[1]
+            self.assertTrue(latest_sample_holds(lambda held: preflight in held))
+            self.accepted[0].close()
+            self.assertTrue(latest_sample_holds(lambda held: preflight not in held))
+            # The load: three held at once, then one given back (a close pattern's own release).
+            self.connect(3)
+            load = [c.getsockname()[1] for c in self.clients[1:]]
+            self.assertTrue(latest_sample_holds(lambda held: set(load) <= held.keys()))
+            self.accepted[1].close()
+            self.assertTrue(latest_sample_holds(lambda held: load[0] not in held))
+        finally:
+            sampler.stop()
+        self.assertEqual(sampler.load_and_preflight(), (set(load), {preflight}))
+
     def test_finds_a_child_that_listens(self):
         child = subprocess.Popen([sys.executable, "-c", "import socket, time\n"
                                   "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); time.sleep(30)"])

@@ -69,7 +69,8 @@ class NodeWsServer:
 
 class StalledPeersThirdParty(TempDirTestCase):
     def run_stalls(self, url, server_pid, port):
-        """(Result, the server's sockets sampled by the test, when the stall began on the test's clock)."""
+        """(Result, the server's sockets sampled by the test, the peer ports of the load (its preflight left out),
+        when the stall began on the test's clock)."""
         sampler = ConnectionSampler(server_pid, port, interval=0.05)
         try:
             r = run_wsloadgen("run", write_profile(self.tmp, PROFILE), "--target", url, "--progress", "off",
@@ -78,14 +79,16 @@ class StalledPeersThirdParty(TempDirTestCase):
             sampler.stop()
         # The run lasts the hold phase and the stall's hold, then ends: a stalled peer must not stretch it.
         self.assertLess(r.elapsed, HOLD_PHASE_S + STALL_HOLD_S + RUN_SLACK_S, r)
-        all_open = sampler.first_time(lambda held: len(held) >= CONNECTIONS)
-        self.assertIsNotNone(all_open, "the server never held all the connections")
-        return r, sampler, all_open + HOLD_PHASE_S
+        load, preflight = sampler.load_and_preflight()
+        self.assertEqual(len(load), CONNECTIONS, f"the server never held all the connections at once\n{r}")
+        self.assertLessEqual(len(preflight), 1, f"{preflight}\n{r}")
+        all_open = sampler.first_time(lambda held: load <= held.keys())
+        return r, sampler, load, all_open + HOLD_PHASE_S
 
     def test_node_ws_without_heartbeat_holds_stalled_peers_for_ever_and_that_is_a_leak(self):
         server = NodeWsServer()
         try:
-            r, sampler, stall_began = self.run_stalls(server.url, server.proc.pid, server.port)
+            r, sampler, load, stall_began = self.run_stalls(server.url, server.proc.pid, server.port)
         finally:
             account = server.stop()
         self.assertEqual(r.code, 1, r)
@@ -97,7 +100,7 @@ class StalledPeersThirdParty(TempDirTestCase):
         # our reset came at the end of the hold.
         late = sampler.first_time(lambda held: len(held) == CONNECTIONS, after=stall_began + REAP_WITHIN_S + 0.2)
         self.assertIsNotNone(late, f"the server did not hold all {CONNECTIONS} stalled peers past reap.within")
-        for port in sampler.ports_seen():
+        for port in load:
             released = sampler.released(port)
             self.assertIsNotNone(released, f"peer {port} never seen given back")
             self.assertGreater(released[1], stall_began + STALL_HOLD_S - 1, f"peer {port} given back early")
@@ -107,7 +110,7 @@ class StalledPeersThirdParty(TempDirTestCase):
     def test_python_websockets_pings_and_drops_stalled_peers_in_time(self):
         server = RecordingServer(self.tmp, args=("--ping-interval", str(PING_INTERVAL_S)))
         try:
-            r, sampler, stall_began = self.run_stalls(server.url, server.proc.pid, server.port)
+            r, sampler, load, stall_began = self.run_stalls(server.url, server.proc.pid, server.port)
         finally:
             record = server.stop()
         self.assertEqual(r.code, 0, r)
@@ -121,7 +124,7 @@ class StalledPeersThirdParty(TempDirTestCase):
         # ...and /proc shows each of its sockets leaving ESTABLISHED (its FIN: websockets half-closes after the Close,
         # then waits for the client) only once the peer went silent (its pongs answered every ping before; the
         # stall's start is known to this test within a sample, hence the 0.25 s) and well within reap.within.
-        for port in sampler.ports_seen():
+        for port in load:
             ended = sampler.first_time(lambda held, port=port: held.get(port) != "ESTABLISHED", after=stall_began - 1)
             self.assertIsNotNone(ended, f"peer {port} never seen ended by the server")
             self.assertGreater(ended, stall_began - 0.25, f"peer {port} dropped before it went silent")

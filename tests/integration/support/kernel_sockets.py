@@ -105,6 +105,15 @@ class ConnectionSampler:
     def ports_seen(self):
         return set().union(*(held for _, held in self.samples)) if self.samples else set()
 
+    def load_and_preflight(self):
+        """(the peer ports of the run's load, those of its preflight) for a run that holds all its load at once.
+
+        A run's preflight (a bare TCP connect, closed before any load) comes and goes before the load is all held,
+        and a sample may or may not catch it. So the load is the latest of the fullest samples, and whatever else a
+        sample caught is the preflight, which a test should find to be one port at most."""
+        load = set(max(reversed([held for _, held in self.samples]), key=len, default={}))
+        return load, self.ports_seen() - load
+
     def released(self, peer_port):
         """(last time the socket for `peer_port` was seen held, first time it was seen gone), or None when it
         was never seen or never seen gone. The release happened between the two."""
