@@ -156,10 +156,12 @@ class CapacityMin(TempDirTestCase):
         out = os.path.join(self.tmp, "interrupted")
         run = BackgroundRun("run", write_profile(self.tmp, search_profile(start=20, step="30s")), "--target",
                             server.url, "--out", out, "--progress", "plain", "--metrics-listen", "127.0.0.1:0",
-                            "--set", "capacity.step_duration=1s")
+                            "--set", "capacity.step_duration=3s")
         try:
             run.wait_for_stderr(r"^wsloadgen: capacity step-20: held", 60)
-            run.wait_for_stderr(r" step-40 \| active [1-9]", 30)  # the second step is under way
+            # The second step is under way. (It lasts 3 s so that the once-a-second progress line cannot miss it:
+            # with 1 s steps a loaded machine printed no line during step-40 at all.)
+            run.wait_for_stderr(r" step-40 \| active [1-9]", 30)
             run.proc.send_signal(__import__("signal").SIGINT)
             code = run.finish(timeout=60)
         finally:
